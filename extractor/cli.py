@@ -27,5 +27,213 @@ def schema() -> None:
     sys.stdout.write(json.dumps(event_json_schema(), ensure_ascii=False, indent=2) + "\n")
 
 
+@app.command()
+def evaluate(
+    gold: Path = typer.Option(..., "--gold", help="Gold JSON Lines, one article per line (SPEC section 3)."),
+    pred: str = typer.Option(..., "--pred", help="Predicted events as JSON Lines (SPEC section 2); - reads stdin."),
+    as_json: bool = typer.Option(False, "--json", help="Print a machine-readable JSON report instead of the table."),
+    show: bool = typer.Option(False, "--show", help="Also list every miss, false alarm and wrong field value."),
+    min_event_f1: Optional[float] = typer.Option(
+        None, "--min-event-f1", min=0.0, max=1.0, help="Exit 1 when the corpus events F1 is under this floor."),
+    min_field_f1: Optional[float] = typer.Option(
+        None, "--min-field-f1", min=0.0, max=1.0, help="Exit 1 when any field's corpus F1 is under this floor."),
+) -> None:
+    """Score predicted events against gold (SPEC section 4): precision, recall and F1 for events and fields.
+
+    Predicted articles missing from the gold count as false positives (warned on stderr).
+    Gold articles without predictions count all their events as missed.
+    """
+    from .evaluate import EvaluationInputError, evaluate_files
+    from .report import floor_failures, format_mistakes, format_table, report_dict
+
+    try:
+        score = evaluate_files(gold, sys.stdin.buffer if pred == "-" else Path(pred))
+    except EvaluationInputError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(2)
+    if score.unknown_articles:
+        typer.echo(f"warning: {len(score.unknown_articles)} predicted article(s) not in the gold, their events "
+                   f"count as false positives: {', '.join(score.unknown_articles)}", err=True)
+    if as_json:
+        sys.stdout.write(json.dumps(report_dict(score, show=show), ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(format_table(score))
+        if show:
+            sys.stdout.write("\n" + format_mistakes(score))
+    failures = floor_failures(score, min_event_f1, min_field_f1)
+    for failure in failures:
+        typer.echo(f"under floor: {failure}", err=True)
+    if failures:
+        raise typer.Exit(1)
+
+
+_DB_HELP = "Database: a SQLite file path, sqlite:///path or postgresql://user@host/db.  [default: departures.db]"
+
+
+def _load_report(summary, source: str) -> None:  # summary: db.LoadSummary (imported lazily)
+    for error in summary.errors:
+        typer.echo(f"{source}:{error.line}: {error.message}", err=True)
+    typer.echo(summary.describe(source), err=True)
+
+
+@app.command()
+def load(
+    events: str = typer.Argument(..., help="Events as JSON Lines (SPEC section 2); - reads stdin."),
+    db: Optional[str] = typer.Option(None, "--db", help=_DB_HELP),
+) -> None:
+    """Load events into the database and merge them across articles into departures.
+
+    Events are upserted by event_id: loading a file twice changes nothing, a changed event replaces
+    the old one. Broken lines are reported with their number and skipped (exit 1).
+    """
+    from .db import DatabaseError, DatabaseUrlError, load_events
+
+    if events != "-" and not Path(events).is_file():
+        typer.echo(f"Error: no events file at {events}", err=True)
+        raise typer.Exit(2)
+    try:
+        summary = load_events(sys.stdin.buffer if events == "-" else Path(events), db)
+    except DatabaseUrlError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(2)
+    except DatabaseError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(1)
+    _load_report(summary, "<stdin>" if events == "-" else events)
+    if summary.errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def export(
+    merged: bool = typer.Option(
+        False, "--merged", help="One merged departure per line, with its source events and evidence."),
+    db: Optional[str] = typer.Option(None, "--db", help=_DB_HELP),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write to this file instead of stdout."),
+) -> None:
+    """Write the database out as JSON Lines: the loaded events, or with --merged the departures."""
+    from contextlib import nullcontext
+
+    from .db import DatabaseError, DatabaseUrlError, connect, export_events, export_merged, require_schema
+
+    try:
+        with connect(db, must_exist=True) as database, database.reporting("reading"):
+            require_schema(database)
+            records = export_merged(database) if merged else export_events(database)
+            with (open(output, "w", encoding="utf-8") if output else nullcontext(sys.stdout)) as sink:
+                for record in records:
+                    sink.write(json.dumps(record, ensure_ascii=False) + "\n")
+    except DatabaseUrlError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(2)
+    except DatabaseError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(1)
+
+
+@app.command()
+def run(
+    inputs: list[str] = typer.Argument(..., help="Article files (.txt, .html, .jsonl) or folders of them; - reads stdin."),
+    db: Optional[str] = typer.Option(None, "--db", help=_DB_HELP),
+    errors: Optional[Path] = typer.Option(
+        None, "--errors", help="Write one JSON line per failed article here (default: readable lines on stderr)."),
+    events: Optional[Path] = typer.Option(None, "--events", help="Keep the extracted events in this file."),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Extraction processes [default: one per CPU]."),
+    published_at: Optional[str] = typer.Option(
+        None, "--published-at", help="Publication date (YYYY, YYYY-MM or YYYY-MM-DD) for articles that give none."),
+    rules: Optional[Path] = typer.Option(None, "--rules", help="A folder of rule files overlaid on the shipped rules."),
+    quiet: bool = typer.Option(False, "--quiet", help="No progress on stderr, only the final summary."),
+) -> None:
+    """The daily job: extract departure events from articles, load them and merge them into the database.
+
+    Exit 1 if any article failed (see --errors) or the database could not be used.
+    """
+    from .batch import BatchInterrupted
+    from .db import DatabaseError, DatabaseUrlError
+    from .rulebook import RuleFileError
+    from .runjob import run_job
+
+    try:
+        summary = run_job(
+            inputs, db, events_path=events, errors_path=errors, workers=workers,
+            published_at=published_at, quiet=quiet, rules_dir=rules,
+        )
+    except (DatabaseUrlError, RuleFileError) as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(2)
+    except DatabaseError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(1)
+    except BatchInterrupted as exc:
+        typer.echo(f"interrupted after {exc.summary.line()}: nothing was loaded into the database", err=True)
+        raise typer.Exit(128 + exc.signum)
+    _load_report(summary.load, str(events) if events else "the extracted events")
+    typer.echo(f"run: {summary.line()}", err=True)
+    if not summary.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def extract(
+    inputs: list[str] = typer.Argument(
+        ..., help="Article files (.txt, .html, .htm, .jsonl) or folders of them; - reads JSON Lines from stdin."),
+    output: Optional[Path] = typer.Option(
+        None, "-o", "--output", help="Write events here (written atomically) instead of stdout."),
+    errors: Optional[Path] = typer.Option(
+        None, "--errors", help="Write one JSON line per failed article here instead of readable lines on stderr."),
+    published_at: Optional[str] = typer.Option(
+        None, "--published-at", help="Publication date (YYYY-MM-DD, YYYY-MM or YYYY) for articles that give none."),
+    workers: Optional[int] = typer.Option(
+        None, "--workers", min=1, help="Extraction processes; 1 runs in this process.  [default: number of cores]"),
+    resume: bool = typer.Option(
+        False, "--resume", help="Finish an interrupted run into the same -o file: skip articles already done."),
+    quiet: bool = typer.Option(False, "--quiet", help="No progress line on stderr, only the final summary."),
+    rules: Optional[Path] = typer.Option(None, "--rules", help="A folder of rule files overlaid on the shipped rules."),
+    max_mb: float = typer.Option(
+        10.0, "--max-mb", min=0.001, help="Largest article (file or JSON line) read, in MB; larger ones are errors."),
+) -> None:
+    """Extract departure events from articles as JSON Lines (SPEC section 2), one event per line.
+
+    Articles that cannot be read or processed are reported (see --errors) and the others go on.
+    Exit 0 when every article went through, 1 when any failed, 2 for a usage error.
+    """
+    from .batch import BatchInterrupted, run_extract
+    from .batch_output import ResumeError
+    from .datelines import parse_iso_date
+    from .rulebook import RuleFileError
+
+    def usage_error(message: str) -> typer.Exit:
+        typer.echo(f"Error: {message}", err=True)
+        return typer.Exit(2)
+
+    missing = [path for path in inputs if path != "-" and not Path(path).exists()]
+    if missing:
+        raise usage_error(f"no such input: {', '.join(missing)}")
+    if published_at is not None and parse_iso_date(published_at) is None:
+        raise usage_error(f"--published-at {published_at!r} is not a date: use YYYY-MM-DD (or YYYY-MM, YYYY)")
+    if rules is not None and not rules.is_dir():
+        raise usage_error(f"--rules {rules}: not a folder")
+    if resume and output is None:
+        raise usage_error("--resume needs -o FILE: events written to stdout cannot be resumed")
+    try:
+        summary = run_extract(
+            inputs, output, errors, workers=workers, resume=resume, quiet=quiet,
+            published_at=parse_iso_date(published_at) if published_at else None,
+            rules_dir=rules, max_bytes=int(max_mb * 2**20),
+        )
+    except (ResumeError, RuleFileError) as exc:
+        raise usage_error(str(exc))
+    except BatchInterrupted as exc:
+        typer.echo(f"extract: interrupted after {exc.summary.line()}", err=True)
+        if output is not None:
+            typer.echo("extract: finished articles are kept; run the same command with --resume to finish", err=True)
+        raise typer.Exit(128 + exc.signum)
+    except OSError as exc:
+        typer.echo(f"Error: cannot write {exc.filename or 'the output'}: {exc.strerror or exc}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"extract: {summary.line()}", err=True)
+    raise typer.Exit(summary.exit_code)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()

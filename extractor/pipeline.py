@@ -8,7 +8,12 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from .dates import PubDate
+from .events.engine import EventEngine
+from .events.merge import build_event, group_candidates
+from .lexicon import Lexicon, load_lexicon
 from .models import Article, DepartureEvent
+from .normalize import NormalizedText, Normalizer
 
 
 class StageError(RuntimeError):
@@ -20,14 +25,56 @@ class StageError(RuntimeError):
         self.reason = reason
 
 
+def protected_spellings(lexicon: Lexicon) -> dict[str, str]:
+    """Lexicon entries conversion must leave as written (organization names, titles)."""
+    words = list(lexicon.org_by_surface) + list(lexicon.titles.titles)
+    return {word: word for word in words}
+
+
 class Pipeline:
     def __init__(self, rules_dir: Path | None = None) -> None:
         self.rules_dir = rules_dir
+        self.lexicon = load_lexicon(rules_dir)
+        self.normalizer = Normalizer(rules_dir, protected=protected_spellings(self.lexicon))
+        self.engine = EventEngine(self.lexicon)
         # seconds spent per stage, summed over every article this instance processed (for the benchmark)
         self.stage_seconds: dict[str, float] = defaultdict(float)
 
+    def _timed(self, stage: str, func, *args):  # type: ignore[no-untyped-def]
+        started = time.perf_counter()
+        try:
+            return func(*args)
+        except StageError:
+            raise
+        except Exception as exc:  # one article's failure is reported with its stage, never hidden
+            raise StageError(stage, f"{type(exc).__name__}: {exc}") from exc
+        finally:
+            self.stage_seconds[stage] += time.perf_counter() - started
+
+    def normalize(self, article: Article) -> NormalizedText:
+        return self._timed("normalize", self.normalizer.normalize, article.text)
+
     def extract(self, article: Article) -> list[DepartureEvent]:
-        raise StageError("events", "extraction engine not built yet")
+        if not article.text.strip():
+            raise StageError("normalize", "the article has no text")
+        norm = self.normalize(article)
+        pub = PubDate.parse(article.published_at)
+        analyzed = self._timed("entities", self.engine.analyze, norm.text, pub, list(norm.suspect_spans))
+        candidates = self._timed("events", self.engine.candidates, analyzed)
+        return self._timed("output", self._events, article.id, candidates, norm, analyzed)
+
+    def _events(self, article_id, candidates, norm, analyzed) -> list[DepartureEvent]:  # type: ignore[no-untyped-def]
+        aliases = self._aliases(analyzed)
+        events = [
+            build_event(article_id, group, norm, aliases.get(group[0].person, []))
+            for group in group_candidates(candidates)
+        ]
+        events.sort(key=lambda e: (e.evidence[0].start if e.evidence else 0, e.person.name))
+        return events
+
+    def _aliases(self, analyzed) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+        registry = self.engine._registry(analyzed)
+        return {full: list(dict.fromkeys(a for a in aliases if a != full)) for full, aliases in registry.full_names.items()}
 
 
 _shared: dict[str | None, Pipeline] = {}

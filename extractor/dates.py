@@ -1,0 +1,173 @@
+"""Time expressions: find them in a sentence and resolve them against the publication date.
+
+Resolution rules (why): a bare month (7月) takes the year of the nearest earlier explicit year in
+the same paragraph, because roundups say "2022年5月…；8月…"; failing that the publication year,
+moved back a year when that would put a past departure after the article was published.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from .lexicon_models import DatesFile
+
+
+@dataclass(frozen=True)
+class PubDate:
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @classmethod
+    def parse(cls, value: str | None) -> "PubDate | None":
+        if not value:
+            return None
+        match = re.match(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", value.strip())
+        if not match:
+            return None
+        year, month, day = match.groups()
+        return cls(int(year), int(month) if month else None, int(day) if day else None)
+
+    def as_tuple(self) -> tuple[int, int, int]:
+        return (self.year, self.month or 12, self.day or 31)
+
+
+@dataclass(frozen=True)
+class TimeMention:
+    start: int
+    end: int
+    text: str
+    value: str | None
+    precision: str | None
+    explicit_year: bool  # the year was written out (2022年), so it can anchor later bare months
+    year: int | None = None
+
+
+def _iso(year: int, month: int | None = None, day: int | None = None) -> str:
+    if month is None:
+        return f"{year:04d}"
+    if day is None:
+        return f"{year:04d}-{month:02d}"
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _valid(year: int, month: int | None, day: int | None) -> bool:
+    if month is not None and not 1 <= month <= 12:
+        return False
+    if day is not None:
+        try:
+            date(year, month or 1, day)
+        except ValueError:
+            return False
+    return 1900 <= year <= 2100
+
+
+class DateFinder:
+    def __init__(self, rules: DatesFile) -> None:
+        self.rules = rules
+        alt = lambda words: "|".join(sorted(map(re.escape, words), key=len, reverse=True))  # noqa: E731
+        parts = alt(rules.year_parts)
+        # after a written year "2021年" the part loses its 年: 2021年底, 2023年初
+        short_parts = alt({k[1:] for k in rules.year_parts if k.startswith("年")} | {k for k in rules.year_parts if not k.startswith("年")})
+        year_words = alt(rules.year_words)
+        month_part = r"(?P<mpart>初|中旬|上旬|下旬|底|末|中)?"
+        self._pattern = re.compile(
+            rf"(?:(?P<y>(?:19|20)\d{{2}})年|(?P<yw>{year_words}))"
+            rf"(?:(?P<m>\d{{1,2}})月份?(?:(?P<d>\d{{1,2}})[日号])?{month_part}|(?P<part>{parts})|(?<=年)(?P<spart>{short_parts}))?"
+            rf"|(?P<iso>(?:19|20)\d{{2}})[-/.](?P<im>\d{{1,2}})(?:[-/.](?P<id>\d{{1,2}}))?"
+            rf"|(?<![\d年])(?P<bm>\d{{1,2}})月份?(?:(?P<bd>\d{{1,2}})[日号])?(?P<bmpart>初|中旬|上旬|下旬|底|末)?"
+            rf"|(?P<bpart>(?<!\d)(?:{parts}))"
+            rf"|(?P<recent>{alt(rules.recent_words)})"
+            rf"|(?P<prev>{alt(rules.previous_month_words)})"
+            rf"|[（(](?P<pd>\d{{1,2}})日[）)]"
+        )
+
+    def find(self, text: str, pub: PubDate | None, context_year: int | None = None) -> list[TimeMention]:
+        """Time expressions in `text`, in order; `context_year` anchors bare months."""
+        mentions: list[TimeMention] = []
+        anchor = context_year
+        for match in self._pattern.finditer(text):
+            mention = self._resolve(match, pub, anchor)
+            if mention is None:
+                continue
+            if mention.explicit_year and mention.year is not None:
+                anchor = mention.year
+            mentions.append(mention)
+        return mentions
+
+    def _year_of_word(self, word: str, pub: PubDate | None, anchor: int | None) -> int | None:
+        offset = self.rules.year_words[word]
+        if offset == "same":
+            return anchor
+        return pub.year + offset if pub else None
+
+    def _resolve(self, m: re.Match[str], pub: PubDate | None, anchor: int | None) -> TimeMention | None:
+        g = m.groupdict()
+        text = m.group(0)
+        year: int | None
+        if g["y"] or g["yw"]:
+            explicit = bool(g["y"]) or self.rules.year_words.get(g["yw"] or "") != "same"
+            year = int(g["y"]) if g["y"] else self._year_of_word(g["yw"], pub, anchor)
+            if year is None:
+                return TimeMention(m.start(), m.end(), text, None, None, False)
+            if g["m"]:
+                month, day = int(g["m"]), int(g["d"]) if g["d"] else None
+                if not _valid(year, month, day):
+                    return None
+                return TimeMention(m.start(), m.end(), text, _iso(year, month, day),
+                                   "day" if day else "month", explicit, year)
+            if g["part"] or g["spart"]:
+                name = g["part"] or g["spart"]
+                part = self.rules.year_parts.get(name) or self.rules.year_parts["年" + name]
+                return TimeMention(m.start(), m.end(), text, _iso(year, part.month if part.precision != "year" else None),
+                                   part.precision if part.month else "year", explicit, year)
+            if not _valid(year, None, None):
+                return None
+            return TimeMention(m.start(), m.end(), text, _iso(year), "year", explicit, year)
+        if g["iso"]:
+            year, month = int(g["iso"]), int(g["im"])
+            day = int(g["id"]) if g["id"] else None
+            if not _valid(year, month, day):
+                return None
+            return TimeMention(m.start(), m.end(), text, _iso(year, month, day), "day" if day else "month", True, year)
+        if g["bm"]:
+            month, day = int(g["bm"]), int(g["bd"]) if g["bd"] else None
+            year = self._year_for_month(month, day, pub, anchor)
+            if year is None:
+                return TimeMention(m.start(), m.end(), text, None, None, False)
+            if not _valid(year, month, day):
+                return None
+            return TimeMention(m.start(), m.end(), text, _iso(year, month, day), "day" if day else "month", False, year)
+        if g["bpart"]:
+            part = self.rules.year_parts[g["bpart"]]
+            year = anchor if anchor is not None else (pub.year if pub else None)
+            if year is None or part.month is None:
+                return TimeMention(m.start(), m.end(), text, None, None, False)
+            return TimeMention(m.start(), m.end(), text, _iso(year, part.month), part.precision, False, year)
+        if g["recent"] or g["prev"]:
+            if not pub or not pub.month:
+                return TimeMention(m.start(), m.end(), text, None, None, False)
+            year, month = pub.year, pub.month
+            if g["prev"]:
+                year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+            return TimeMention(m.start(), m.end(), text, _iso(year, month), "month", False, year)
+        if g["pd"]:
+            if not pub or not pub.month:
+                return None
+            day = int(g["pd"])
+            if not _valid(pub.year, pub.month, day):
+                return None
+            return TimeMention(m.start(), m.end(), text, _iso(pub.year, pub.month, day), "day", False, pub.year)
+        return None
+
+    @staticmethod
+    def _year_for_month(month: int, day: int | None, pub: PubDate | None, anchor: int | None) -> int | None:
+        if anchor is not None:
+            return anchor
+        if pub is None:
+            return None
+        year = pub.year
+        if pub.month is not None and (month, day or 1) > (pub.month, pub.day or 31):
+            year -= 1  # a departure already told cannot be after the article
+        return year

@@ -1,0 +1,250 @@
+"""Load events (SPEC JSON Lines) into the database: validated line by line, upserted by event id.
+
+Each batch of events is one transaction. An event whose content is unchanged since the last load is
+skipped, so loading the same file twice changes nothing; a changed event replaces its old row, names
+and evidence. A broken line is recorded with its number and the rest of the file still loads.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Optional, Union
+
+from pydantic import ValidationError
+
+from ..models import DepartureEvent
+from .backend import Database, connect
+from .keys import content_hash, name_key, org_key, stable_event_id
+from .resolve import ResolveSummary, resolve_pending
+from .schema import migrate
+
+EventSource = Union[str, Path, Iterable[Union[str, bytes, dict, DepartureEvent]]]
+DEFAULT_BATCH_SIZE = 1000
+
+_EVENT_COLUMNS = (
+    "event_id", "article_id", "person_name", "org_key", "from_organization", "from_unit", "from_position",
+    "from_rank", "to_organization", "to_position", "to_kind", "date_text", "date_value", "date_precision",
+    "reason", "certainty", "confidence", "content_hash", "document", "loaded_at",
+)
+# person_id is left out of the update on purpose: resolution needs the old person to re-resolve it.
+_UPSERT_EVENT = (
+    f"INSERT INTO events ({', '.join(_EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(_EVENT_COLUMNS))}) "
+    "ON CONFLICT (event_id) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in _EVENT_COLUMNS if c != "event_id")
+)
+
+
+@dataclass(frozen=True)
+class LoadError:
+    line: int
+    message: str
+
+
+@dataclass
+class LoadSummary:
+    source: str
+    database: str
+    lines: int = 0          # non-blank lines (or items) read
+    events: int = 0         # valid events among them
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[LoadError] = field(default_factory=list)
+    resolved: ResolveSummary = field(default_factory=ResolveSummary)
+    departures: int = 0     # departures in the database after the load
+
+    @property
+    def failed(self) -> int:
+        return len(self.errors)
+
+    def describe(self, source: Optional[str] = None) -> str:
+        """One line for people: what was loaded where, and what it changed."""
+        broken = f"; {self.failed} broken line(s) skipped" if self.errors else ""
+        return (
+            f"loaded {self.events} event(s) from {source or self.source} into {self.database}: "
+            f"{self.inserted} new, {self.updated} updated, {self.unchanged} unchanged{broken}; "
+            f"{self.departures} departure(s) in the database, {self.resolved.departures} merged again"
+        )
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    document: dict[str, Any]
+    serialized: str  # the stored JSON; pydantic's fixed field order makes equal events serialize alike
+    digest: str
+
+    @property
+    def event_id(self) -> str:
+        return self.document["event_id"]
+
+
+def load_events(
+    source: EventSource,
+    db_url: Optional[str] = None,
+    *,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+) -> LoadSummary:
+    """Load events from a JSON Lines file (or an iterable of lines, dicts or events) into `db_url`.
+
+    The schema is created or migrated first; departures are resolved again for every person the load
+    touched. Raises `DatabaseError` when the database cannot be opened; bad lines are in `errors`.
+    """
+    with connect(db_url) as db, db.reporting("loading into"):
+        migrate(db)
+        return load_into(db, source, batch_size=batch_size)
+
+
+def load_into(db: Database, source: EventSource, *, batch_size: int = DEFAULT_BATCH_SIZE) -> LoadSummary:
+    summary = LoadSummary(
+        source=str(source) if isinstance(source, (str, Path)) else "<events>", database=db.target.describe()
+    )
+    batch: list[_Prepared] = []
+    for number, item in _numbered_items(source):
+        summary.lines += 1
+        try:
+            batch.append(_prepare(item))
+        except ValueError as exc:
+            summary.errors.append(LoadError(number, str(exc)))
+            continue
+        summary.events += 1
+        if len(batch) >= batch_size:
+            _write_batch(db, batch, summary)
+            batch = []
+    if batch:
+        _write_batch(db, batch, summary)
+    summary.resolved = resolve_pending(db)
+    summary.departures = int(db.query("SELECT COUNT(*) FROM departures")[0][0])
+    return summary
+
+
+def _numbered_items(source: EventSource) -> Iterator[tuple[int, Any]]:
+    """(line number, item) for each non-blank line; numbers count every line, blank ones included."""
+    if isinstance(source, (str, Path)):
+        with open(source, "rb") as handle:
+            yield from _numbered_items(handle)
+        return
+    for number, item in enumerate(source, start=1):
+        if isinstance(item, (str, bytes)) and not item.strip():
+            continue
+        yield number, item
+
+
+def _prepare(item: Any) -> _Prepared:
+    """Validate one item into the stored document; raises ValueError with a readable reason."""
+    if isinstance(item, DepartureEvent):
+        event = item
+    else:
+        data = _parse_json(item) if isinstance(item, (str, bytes)) else item
+        if not isinstance(data, dict):
+            raise ValueError(f"expected a JSON object (one event), found {type(data).__name__}")
+        try:
+            event = DepartureEvent.model_validate(data)
+        except ValidationError as exc:
+            raise ValueError("invalid event: " + _describe(exc)) from None
+    if not event.person.name.strip():
+        raise ValueError("invalid event: person.name is empty")
+    document = event.to_json_dict()
+    if not document.get("event_id"):
+        document["event_id"] = stable_event_id(event.article_id, event.person.name, event.from_.organization)
+    serialized = json.dumps(document, ensure_ascii=False)
+    return _Prepared(document, serialized, content_hash(serialized))
+
+
+def _parse_json(item: Union[str, bytes]) -> Any:
+    if isinstance(item, bytes):
+        try:
+            item = item.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"not UTF-8 (byte {exc.start}): events files are UTF-8 JSON Lines") from None
+    try:
+        return json.loads(item.lstrip("\ufeff"))
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not valid JSON: {exc.msg} at column {exc.colno}") from None
+
+
+def _describe(exc: ValidationError) -> str:
+    parts = []
+    for error in exc.errors()[:3]:
+        where = ".".join(str(p) for p in error["loc"]) or "event"
+        parts.append(f"{where}: {error['msg']}")
+    more = exc.error_count() - len(parts)
+    return "; ".join(parts) + (f" (and {more} more)" if more > 0 else "")
+
+
+def _write_batch(db: Database, batch: list[_Prepared], summary: LoadSummary) -> None:
+    by_id = {item.event_id: item for item in batch}  # the last of duplicate ids wins, as in a reload
+    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    with db.transaction():
+        stored = dict(db.query_in("SELECT event_id, content_hash FROM events WHERE event_id {in}", by_id))
+        todo = [item for event_id, item in by_id.items() if stored.get(event_id) != item.digest]
+        changed = [item.event_id for item in todo if item.event_id in stored]
+        summary.unchanged += len(by_id) - len(todo)
+        summary.updated += len(changed)
+        summary.inserted += len(todo) - len(changed)
+        if not todo:
+            return
+        # The names an updated event had before: their people must be resolved again too.
+        queue = [row[0] for row in db.query_in(
+            "SELECT match_key FROM event_names WHERE match_key IS NOT NULL AND event_id {in}", changed)]
+        db.execute_in("DELETE FROM event_names WHERE event_id {in}", changed)
+        db.execute_in("DELETE FROM evidence WHERE event_id {in}", changed)
+
+        db.executemany(
+            "INSERT INTO articles (article_id, first_loaded_at) VALUES (?, ?) ON CONFLICT (article_id) DO NOTHING",
+            [(a, now) for a in dict.fromkeys(item.document["article_id"] for item in todo)],
+        )
+        organizations = {}
+        for item in todo:
+            name = item.document["from"]["organization"]
+            key = org_key(name)
+            if key is not None:
+                organizations.setdefault(key, name)
+        db.executemany(
+            "INSERT INTO organizations (org_key, name) VALUES (?, ?) ON CONFLICT (org_key) DO NOTHING",
+            list(organizations.items()),
+        )
+        db.executemany(_UPSERT_EVENT, [_event_row(item, now) for item in todo])
+        names = [row for item in todo for row in _name_rows(item.document)]
+        db.executemany("INSERT INTO event_names (event_id, position, name, match_key) VALUES (?, ?, ?, ?)", names)
+        db.executemany(
+            "INSERT INTO evidence (event_id, position, text, start_offset, end_offset, source_start, source_end) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [row for item in todo for row in _evidence_rows(item.document)],
+        )
+        queue.extend(row[3] for row in names if row[3] is not None)
+        db.executemany(
+            "INSERT INTO resolve_queue (match_key) VALUES (?) ON CONFLICT (match_key) DO NOTHING",
+            [(key,) for key in dict.fromkeys(queue)],
+        )
+
+
+def _event_row(item: _Prepared, now: str) -> tuple:
+    d = item.document
+    src, dst, date = d["from"], d["to"], d["date"]
+    return (
+        d["event_id"], d["article_id"], d["person"]["name"], org_key(src["organization"]), src["organization"],
+        src["unit"], src["position"], src["rank"], dst["organization"], dst["position"], dst["kind"],
+        date["text"], date["value"], date["precision"], d["reason"], d["certainty"], d["confidence"],
+        item.digest, item.serialized, now,
+    )
+
+
+def _name_rows(document: dict[str, Any]) -> list[tuple]:
+    person = document["person"]
+    rows, seen = [], set()
+    for position, name in enumerate([person["name"], *person["aliases"]]):
+        if name in seen or not name.strip():
+            continue
+        seen.add(name)
+        rows.append((document["event_id"], position, name, name_key(name, is_primary=position == 0)))
+    return rows
+
+
+def _evidence_rows(document: dict[str, Any]) -> list[tuple]:
+    return [
+        (document["event_id"], position, e["text"], e["start"], e["end"], e.get("source_start"), e.get("source_end"))
+        for position, e in enumerate(document["evidence"])
+    ]

@@ -1,0 +1,110 @@
+"""Organizations, units, posts and ranks in a sentence.
+
+Known organizations come from the gazetteer (canonical name, aliases, divisions); unknown ones
+are recognized by their shape: a short name ending with a suffix such as 科技, 集团, 大学.
+Units end with a unit suffix (实验室, 团队, 事业部). A post is a title word with the modifier
+written before it (视觉搜索总监), stopping where the organization or a clause ends.
+"""
+from __future__ import annotations
+
+import re
+
+from ..lexicon import Hit, Lexicon, OrgEntry, PhraseIndex
+from .mentions import Mention
+
+_NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+# Words that end the left edge of a shape-recognized name: verbs, particles, quantifiers.
+_LEFT_STOP = set("的、，,。；;：:（(）)“”\"「」《》在从于和与及被是为到任向由了家个位名将又也已曾原前现即其该这那并而对给让把")
+_GENERIC_BEFORE = ("一家", "家", "个", "这家", "那家", "该")
+
+
+class OrgFinder:
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lx = lexicon
+        self.suffix_index = PhraseIndex({s.suffix: s for s in lexicon.org_patterns.suffixes})
+        self.stops = set(lexicon.titles.modifier_stops)
+        self.joiners = lexicon.titles.title_joiners
+
+    def known(self, text: str) -> list[Mention]:
+        return [
+            Mention(h.start, h.end, h.surface, "ORG", "orgs.gazetteer.v1", h.value)
+            for h in self.lx.org_index.hits(text)
+        ]
+
+    def _extend_left(self, text: str, end_of_stem: int, floor: int, max_chars: int) -> int:
+        start = end_of_stem
+        while start > floor and end_of_stem - start < max_chars:
+            char = text[start - 1]
+            if char in _LEFT_STOP or not _NAME_CHAR.match(char):
+                break
+            start -= 1
+        return start
+
+    def by_shape(self, text: str, taken: list[tuple[int, int]]) -> list[Mention]:
+        """Organizations unknown to the gazetteer: 智行合一科技有限公司, 至像科技, 两氢一氧公司."""
+        found = []
+        for hit in self.suffix_index.hits(text):
+            if any(s < hit.end and hit.start < e for s, e in taken):
+                continue
+            floor = max([e for s, e in taken if e <= hit.start], default=0)
+            start = self._extend_left(text, hit.start, floor, 8)
+            if hit.start - start < 2:
+                continue
+            before = text[max(0, start - 2):start]
+            if any(before.endswith(g) for g in _GENERIC_BEFORE):
+                continue  # 一家清洁机器人公司: a description, not a name
+            name = text[start:hit.end]
+            if name in self.lx.not_org_names:
+                continue
+            entry = OrgEntry(name, hit.value.kind)
+            found.append(Mention(start, hit.end, name, "ORG", "orgs.suffix_shape.v1", entry))
+        return found
+
+    def units(self, text: str, orgs: list[Mention], blocked: list[tuple[int, int]]) -> list[Mention]:
+        """Named parts of an organization: 自动驾驶实验室, 语音团队, 智能驾驶事业群组, AI Lab."""
+        found = []
+        for hit in self.lx.unit_suffix_index.hits(text):
+            if any(m.start <= hit.start and hit.end <= m.end for m in orgs):
+                continue
+            floor = max([e for s, e in blocked if e <= hit.start], default=0)
+            start = self._extend_left(text, hit.start, floor, 10)
+            while start < hit.start and text[start] == " ":
+                start += 1
+            if hit.start - start < 1 and hit.surface not in ("Lab", "Labs"):
+                continue
+            found.append(Mention(start, hit.end, text[start:hit.end], "UNIT", "orgs.unit_suffix.v1"))
+        return found
+
+    def posts(self, text: str, blocked: list[tuple[int, int]]) -> list[Mention]:
+        """Posts: a title word, its modifier, and titles joined by 兼/暨 (副主席兼秘书长)."""
+        hits = self.lx.title_index.hits(text)
+        found: list[Mention] = []
+        for hit in hits:
+            floor = max([e for s, e in blocked if e <= hit.start], default=0)
+            if found and found[-1].end <= hit.start:
+                floor = max(floor, found[-1].end)
+            start = hit.start
+            while start > floor and hit.start - start < 12:
+                char = text[start - 1]
+                if char in self.stops or not _NAME_CHAR.match(char):
+                    break
+                start -= 1
+            if found and text[found[-1].end:start] in ("兼", "暨") and start == found[-1].end + 1:
+                previous = found.pop()
+                start = previous.start
+            found.append(Mention(start, hit.end, text[start:hit.end], "TITLE", "titles.lexicon_modifier.v1", hit.surface))
+        return found
+
+    def ranks(self, text: str) -> list[Mention]:
+        return [
+            Mention(m.start(1), m.end(1), m.group(1).upper(), "RANK", "titles.rank_pattern.v1")
+            for m in self.lx.rank_re.finditer(text)
+        ]
+
+
+def overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    return any(s < a[1] and a[0] < e for s, e in spans)
+
+
+def hit_spans(hits: list[Hit]) -> list[tuple[int, int]]:
+    return [(h.start, h.end) for h in hits]

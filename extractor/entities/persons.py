@@ -1,0 +1,217 @@
+"""Person names: Chinese names from a surname table plus context, transliterated foreign names,
+Latin names, and the aliases an article introduces (花名, English names, short forms).
+
+jieba alone mis-tags about one name mention in six here (it splits 杨红霞, glues 谭平和), so a
+Chinese name is proposed from a surname and accepted only with context on both sides: what comes
+before (a title, an organization, a list separator, the clause start) and what comes after (a
+departure word, a cue such as 也/已/于, punctuation). jieba's dictionary vetoes ordinary words.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import jieba.posseg
+
+from ..lexicon import Lexicon
+from .mentions import Mention
+
+_CJK = "\u4e00-\u9fff"
+_IS_CJK = re.compile(rf"[{_CJK}]")
+_LATIN_NAME = re.compile(r"(?<![A-Za-z.])[A-Z][a-z]+(?:[ \-][A-Z][a-z]+){1,2}(?![A-Za-z])")
+_BRACKET = re.compile(r"^\s*[（(]([^（()）]{1,60})[）)]")
+_QUOTED = re.compile(r"[「“\"『‘]([^」”\"』’]{1,12})[」”\"』’]")
+_LATIN_ALIAS = re.compile(r"^[A-Za-z][A-Za-z.\- ']{0,40}$")
+_LEFT_OK = set("，,。；;：:、和与及同（(“「\"《 前原由被把让令将对\n") | {"的"}
+# ordinary words that can follow a surname-like character and still pass jieba's veto
+_LATIN_STOPWORDS = {"Team", "Lab", "Labs", "Vision", "Applied", "Brain", "Technologies", "Origin", "Materials",
+                    "Superintelligence", "Platforms", "Group", "Inc", "Ltd", "Capital", "Cloud", "Research",
+                    "Phone", "Windows", "Surface", "Gemini", "Pro", "Max", "Plus", "Mini", "Series", "Model"}
+
+
+@dataclass
+class NameRegistry:
+    """Names known in one article: each surface form points at the full name it stands for."""
+
+    full_names: dict[str, list[str]] = field(default_factory=dict)  # full name -> aliases in order
+    surface_to_full: dict[str, str] = field(default_factory=dict)
+
+    def add_full(self, name: str) -> None:
+        if name in self.surface_to_full and self.surface_to_full[name] != name:
+            return  # already known as someone's alias
+        self.full_names.setdefault(name, [])
+        self.surface_to_full.setdefault(name, name)
+
+    def add_alias(self, full: str, alias: str) -> None:
+        self.add_full(full)
+        full = self.surface_to_full.get(full, full)
+        if alias == full or alias in self.full_names.get(full, []):
+            return
+        if alias in self.full_names and alias != full:
+            # the alias was first seen as a name of its own: fold it into this person
+            self.full_names[full].extend(a for a in self.full_names.pop(alias) if a != full)
+        self.full_names[full].append(alias)
+        self.surface_to_full[alias] = full
+
+    def add_short(self, full: str, short: str) -> None:
+        """A short form (surname, family name) is linked only while it is unambiguous."""
+        owner = self.surface_to_full.get(short)
+        if owner is None:
+            self.surface_to_full[short] = full
+        elif owner != full and short not in self.full_names:
+            self.surface_to_full[short] = ""  # ambiguous: two people share it
+
+    def resolve(self, surface: str) -> str | None:
+        full = self.surface_to_full.get(surface)
+        return full or None
+
+
+class PersonFinder:
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lx = lexicon
+        self.word_tags = jieba.posseg.dt.word_tag_tab if jieba.posseg.dt.word_tag_tab else {}
+        marks = "".join(re.escape(m) for m in lexicon.name_cues.transliteration_marks)
+        self._translit = re.compile(
+            rf"(?:[A-Z]{{1,3}}|[{_CJK}]{{1,5}})(?:[{marks}][{_CJK}]{{1,7}})+"
+        )
+        labels = "|".join(re.escape(a.label) for a in lexicon.name_cues.alias_intro)
+        self._alias_label = re.compile(rf"(?:{labels})\s*[:：为是]?\s*")
+        self._honorific = re.compile("|".join(map(re.escape, lexicon.name_cues.honorifics)))
+
+    # -- Chinese names ------------------------------------------------------------------
+
+    def _is_word(self, candidate: str) -> bool:
+        tag = self.word_tags.get(candidate)
+        return tag is not None and not tag.startswith("nr")
+
+    def _right_ok(self, text: str, end: int, blocked_starts: set[int]) -> bool:
+        if end >= len(text):
+            return True
+        return text[end] in self.lx.name_end_cues or end in blocked_starts or not _IS_CJK.match(text[end])
+
+    def _left_ok(self, text: str, start: int, blocked_ends: set[int]) -> bool:
+        return start == 0 or start in blocked_ends or text[start - 1] in _LEFT_OK or not _IS_CJK.match(text[start - 1])
+
+    def chinese_names(self, text: str, blocked: list[tuple[int, int]], suspect: list[tuple[int, int]]) -> list[Mention]:
+        covered = bytearray(len(text))
+        for start, end in blocked + suspect:
+            covered[start:end] = b"\x01" * (end - start)
+        blocked_starts = {s for s, _ in blocked}
+        blocked_ends = {e for _, e in blocked}
+        found: list[Mention] = []
+        i = 0
+        n = len(text)
+        while i < n:
+            char = text[i]
+            surname_len = 2 if text[i:i + 2] in self.lx.double_surnames else 1 if char in self.lx.single_surnames else 0
+            if not surname_len or covered[i] or not self._left_ok(text, i, blocked_ends):
+                i += 1
+                continue
+            weak = surname_len == 1 and char in self.lx.weak_surnames
+            if weak and not (i in blocked_ends or (i > 0 and text[i - 1] in "、和与及")):
+                i += 1
+                continue
+            best = None
+            for given in (2, 1):  # prefer the longer name when both fit: 杨红霞 over 杨红
+                end = i + surname_len + given
+                if end > n or any(covered[i:end]):
+                    continue
+                candidate = text[i:end]
+                if not all(_IS_CJK.match(c) for c in candidate):
+                    continue
+                if any(c in self.lx.name_end_cues for c in candidate[surname_len:]) and given == 2 and candidate[-1] in self.lx.name_end_cues:
+                    continue
+                if self._is_word(candidate) or candidate in self.lx.not_org_names:
+                    continue
+                if not self._right_ok(text, end, blocked_starts):
+                    continue
+                best = (end, candidate)
+                break
+            if best is None:
+                i += 1
+                continue
+            end, candidate = best
+            found.append(Mention(i, end, candidate, "PERSON", "persons.surname_context.v1"))
+            i = end
+        return found
+
+    # -- foreign names ----------------------------------------------------------------------
+
+    def transliterated(self, text: str, blocked: list[tuple[int, int]]) -> list[Mention]:
+        found = []
+        blocked_ends = sorted(e for _, e in blocked)
+        for match in self._translit.finditer(text):
+            start, end = match.start(), match.end()
+            # the first part must not swallow the title or organization before it
+            for blocked_end in blocked_ends:
+                if start < blocked_end <= match.group(0).find(self.lx.name_cues.transliteration_marks[0]) + start or (
+                    start < blocked_end < end and blocked_end - start <= 5
+                ):
+                    start = blocked_end
+            # the last part stops at a cue (帕特尔也宣布 → 帕特尔)
+            last_mark = max(text.rfind(m, start, end) for m in self.lx.name_cues.transliteration_marks)
+            for k in range(last_mark + 2, end):
+                if text[k] in self.lx.name_end_cues or any(s == k for s, _ in blocked):
+                    end = k
+                    break
+            while start < end and text[start] in self.lx.name_end_cues:
+                start += 1
+            name = text[start:end]
+            if len(name) >= 3 and any(m in name for m in self.lx.name_cues.transliteration_marks):
+                found.append(Mention(start, end, name, "PERSON", "persons.transliteration.v1"))
+        return found
+
+    def latin_names(self, text: str, org_spans: list[tuple[int, int]]) -> list[Mention]:
+        found = []
+        for match in _LATIN_NAME.finditer(text):
+            words = re.split(r"[ \-]", match.group(0))
+            if any(w in _LATIN_STOPWORDS for w in words):
+                continue
+            if any(s <= match.start() < e or s < match.end() <= e for s, e in org_spans):
+                continue
+            if match.group(0) in self.lx.org_by_surface:
+                continue
+            found.append(Mention(match.start(), match.end(), match.group(0), "PERSON", "persons.latin.v1"))
+        return found
+
+    # -- aliases ------------------------------------------------------------------------------
+
+    def aliases_after(self, text: str, end: int) -> list[tuple[str, str]]:
+        """Aliases introduced in brackets right after a name: (花名:五福), （Drew Baglino）, （KK）."""
+        match = _BRACKET.match(text[end:])
+        if not match:
+            return []
+        inner = match.group(1).strip()
+        if inner in self.lx.name_cues.transliteration_notes:
+            return []
+        aliases: list[tuple[str, str]] = []
+        if self._alias_label.search(inner):
+            for part in re.split(r"[，,；;]", inner):
+                label = self._alias_label.search(part)
+                if not label:
+                    continue
+                rest = part[label.end():].strip()
+                quoted = _QUOTED.findall(rest)
+                value = quoted[0] if quoted else re.split(r"[\s，,）)]", rest)[0]
+                value = value.strip("「」“”\"'『』")
+                if 1 <= len(value) <= 12:
+                    aliases.append((value, "persons.alias_intro.v1"))
+        elif _LATIN_ALIAS.match(inner) and inner[0].isupper():
+            aliases.append((inner, "persons.bracketed_latin.v1"))
+        return aliases
+
+    def short_forms(self, full: str) -> list[str]:
+        """Forms a later mention may use: Karpathy for Andrej Karpathy, 巴格利诺 for 德鲁·巴格利诺."""
+        for mark in self.lx.name_cues.transliteration_marks:
+            if mark in full:
+                return [full.split(mark)[-1]]
+        if " " in full:
+            return [full.split(" ")[-1]]
+        if _IS_CJK.match(full[:1]):
+            surname_len = 2 if full[:2] in self.lx.double_surnames else 1
+            return [full[:surname_len]]
+        return []
+
+    def strip_honorific(self, text: str, end: int) -> int:
+        match = self._honorific.match(text, end)
+        return match.end() if match else end

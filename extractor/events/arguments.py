@@ -1,0 +1,160 @@
+"""Arguments of a departure frame: post, unit, rank, date, destination, reason and certainty."""
+from __future__ import annotations
+
+import re
+
+from ..dates import TimeMention
+from ..lexicon import Lexicon, OrgEntry
+from ..entities.mentions import Mention
+from .candidate import Candidate
+from .frames import AnalyzedSentence, FrameBuilder, clause_bounds
+
+_CLAUSE_END = re.compile(r"[，,。；;！？!?]")
+
+
+class ArgumentFiller:
+    def __init__(self, lexicon: Lexicon, frames: FrameBuilder) -> None:
+        self.lx = lexicon
+        self.frames = frames
+        self.reason_cues = sorted(lexicon.triggers.reason_cues, key=len, reverse=True)
+
+    # -- the post, unit and rank held when leaving ------------------------------------------
+
+    def post_and_unit(self, cand: Candidate, item: AnalyzedSentence, person: Mention | None, org: Mention | None) -> None:
+        if person is None:
+            return
+        d_start, d_end = self.frames.descriptor(item, person)
+        titles = [t for t in item.ents.of("TITLE") if d_start <= t.start and t.end <= d_end]
+        if titles and cand.position is None:
+            cand.position = titles[-1].text
+            cand.note("from.position", cand.position, titles[-1].source)
+        units = [u for u in item.ents.of("UNIT") if d_start <= u.start and u.end <= d_end]
+        if cand.unit is None:
+            if units:
+                unit = units[-1]
+                text = unit.text
+                division = self._division_before(item, unit)
+                if division is not None and not text.startswith(division):
+                    text = division + text
+                cand.unit = text
+                cand.note("from.unit", text, unit.source)
+            elif org is not None and org.value.unit:  # type: ignore[union-attr]
+                cand.unit = org.value.unit  # type: ignore[union-attr]
+                cand.note("from.unit", cand.unit, "orgs.division.v1")
+        rank_zone = item.ents.text[d_start:min(len(item.ents.text), person.end + 20)]
+        for rank in item.ents.of("RANK"):
+            if d_start <= rank.start < person.end + 20 and cand.rank is None:
+                cand.rank = rank.text
+                cand.note("from.rank", rank.text, rank.source)
+        del rank_zone
+
+    def _division_before(self, item: AnalyzedSentence, unit: Mention) -> str | None:
+        for org in item.ents.of("ORG"):
+            if org.end == unit.start and org.value.unit:  # type: ignore[union-attr]
+                return org.value.unit  # type: ignore[union-attr]
+        return None
+
+    def post_after_trigger(self, cand: Candidate, item: AnalyzedSentence, trigger: Mention) -> None:
+        """卸任公司CEO一职, 辞去长城总经理一职, 不再担任集团CTO: the post is the object."""
+        _, c_end = clause_bounds(item.ents.text, trigger.end)
+        for title in item.ents.of("TITLE"):
+            if trigger.end <= title.start < c_end and title.start - trigger.end <= 12:
+                cand.position = title.text
+                cand.note("from.position", title.text, "position.trigger_object.v1")
+                return
+
+    # -- when ----------------------------------------------------------------------------------
+
+    def time(self, item: AnalyzedSentence, trigger: Mention, person: Mention | None) -> tuple[TimeMention | None, str]:
+        text = item.ents.text
+        c_start, c_end = clause_bounds(text, trigger.start)
+        times = [m for m in item.ents.of("TIME") if m.value.value is not None]  # type: ignore[union-attr]
+        joins = [h.start for h in self.lx.join_index.hits(text)]
+        before = [t for t in times if t.end <= trigger.start]
+        in_clause = [t for t in before if t.start >= c_start]
+        if in_clause:
+            return in_clause[-1].value, "date.same_clause.v1"  # type: ignore[return-value]
+        after = [t for t in times if trigger.end <= t.start < c_end]
+        after = [t for t in after if not any(trigger.end <= j <= t.end + 3 for j in joins)]
+        if after:
+            return after[0].value, "date.after_trigger.v1"  # type: ignore[return-value]
+        if before:
+            # an earlier clause of the sentence: "2022年5月，据报道，X离职"
+            last = before[-1]
+            if not any(j > last.end and j < trigger.start for j in joins):
+                return last.value, "date.sentence.v1"  # type: ignore[return-value]
+        return None, ""
+
+    # -- where to --------------------------------------------------------------------------------
+
+    def destination(self, cand: Candidate, items: list[AnalyzedSentence], trigger_end: int, left: OrgEntry | None) -> None:
+        """加入X / 出任X的Y / 创办了X / 被X招募, in the rest of the sentence or the next one."""
+        for n, item in enumerate(items):
+            text = item.ents.text
+            start = trigger_end if n == 0 else 0
+            if n > 0 and any(full != cand.person for _, full in item.persons):
+                break
+            orgs = item.ents.of("ORG")
+            for hit in self.lx.join_index.hits(text):
+                if hit.start < start:
+                    continue
+                target = next((o for o in orgs if o.start >= hit.end and o.start - hit.end <= 6
+                               and not _CLAUSE_END.search(text[hit.end:o.start])), None)
+                if target is None or (left is not None and target.value.canonical == left.canonical):  # type: ignore[union-attr]
+                    if hit.value == "startup" and cand.to_kind is None:
+                        cand.to_kind = "startup"
+                        cand.note("to.kind", "startup", "destination.founding_verb.v1")
+                    continue
+                entry: OrgEntry = target.value  # type: ignore[assignment]
+                cand.to_org = entry.canonical
+                cand.note("to.organization", entry.canonical, "destination.join_verb.v1")
+                cand.to_kind = "startup" if hit.value == "startup" else self.lx.dest_kind_of_org(entry.kind)
+                cand.note("to.kind", cand.to_kind, "destination.org_kind.v1")
+                title = next((t for t in item.ents.of("TITLE") if target.end <= t.start <= target.end + 8), None)
+                if title is not None:
+                    cand.to_position = title.text
+                    cand.note("to.position", title.text, title.source)
+                return
+            for hit in self.lx.join_word_index.hits(text):
+                if hit.surface in self.frames.recruit and (n > 0 or hit.start >= 0):
+                    target = next((o for o in reversed(orgs) if o.end <= hit.start and hit.start - o.end <= 6), None)
+                    if target is not None and (left is None or target.value.canonical != left.canonical):  # type: ignore[union-attr]
+                        entry = target.value  # type: ignore[assignment]
+                        cand.to_org = entry.canonical
+                        cand.to_kind = self.lx.dest_kind_of_org(entry.kind)
+                        cand.note("to.organization", entry.canonical, "destination.recruiter.v1")
+                        return
+            if cand.to_kind is None:
+                for hit in self.lx.kind_cue_index.hits(text[start:]):
+                    cand.to_kind = hit.value  # type: ignore[assignment]
+                    cand.note("to.kind", cand.to_kind, "destination.kind_cue.v1")
+                    break
+
+    # -- why and how sure -------------------------------------------------------------------------
+
+    def reason(self, item: AnalyzedSentence, trigger: Mention) -> str | None:
+        text = item.ents.text
+        for cue in self.reason_cues:
+            for match in re.finditer(re.escape(cue), text):
+                tail = text[match.end():]
+                end = _CLAUSE_END.search(tail)
+                chunk = tail[: end.start() if end else len(tail)]
+                if trigger.start > match.end() and trigger.start - match.end() < len(chunk):
+                    chunk = text[match.end():trigger.start]
+                closer = next((c for c in self.lx.triggers.reason_closers if c in chunk), None)
+                if cue == "以" and closer != "为由":
+                    continue
+                if closer == "为由":
+                    chunk = chunk.split("为由")[0]
+                chunk = chunk.strip(" ，,")
+                if 2 <= len(chunk) <= 30:
+                    return chunk
+        return None
+
+    def certainty(self, item: AnalyzedSentence, trigger: Mention) -> tuple[str, str | None]:
+        hits = [h for h in self.lx.certainty_index.hits(item.ents.text) if h.start < trigger.end + 6]
+        if not hits:
+            return "confirmed", None
+        rank = {"rumored": 2, "reported": 1}
+        best = max(hits, key=lambda h: (rank[h.value], h.start))  # type: ignore[index]
+        return best.value, best.surface  # type: ignore[return-value]

@@ -1,0 +1,212 @@
+"""Departure frames: from a sentence's entities to candidates (who, which organization, which post).
+
+Two frames:
+- explicit: a departure word (离职, 离开X, 卸任CEO); its subject is the person before it in the
+  clause (with people coordinated by 和/、), a person after it for 解雇了X or 还有X, a pronoun
+  resolved to the last person named, or the topic of the paragraph;
+- implied: a former affiliation (原/前/曾是 + organization) told together with a new post
+  (加入, 出任, 被…招募, 现任), or 加入X之前 + the post held before.
+Denials, internal transfers and aggregates suppress the frame in their clause.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..lexicon import Lexicon, OrgEntry
+from ..sentences import Sentence
+from ..entities.mentions import Mention, SentenceEntities
+from .candidate import Candidate
+
+_CLAUSE_BREAK = re.compile(r"[，,；;：:]")
+_COORD = re.compile(r"^[^，,；;。]*?[和与及、跟][^，,；;。]*$")
+
+
+@dataclass
+class AnalyzedSentence:
+    sentence: Sentence
+    ents: SentenceEntities
+    persons: list[tuple[Mention, str]]  # mention, full name
+
+
+def clause_bounds(text: str, position: int) -> tuple[int, int]:
+    start = 0
+    for match in _CLAUSE_BREAK.finditer(text, 0, position):
+        start = match.end()
+    end_match = _CLAUSE_BREAK.search(text, position)
+    return start, end_match.start() if end_match else len(text)
+
+
+class FrameBuilder:
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lx = lexicon
+        self.aggregate = re.compile(lexicon.triggers.aggregate_pattern)
+        self.subjects_after = tuple(lexicon.triggers.subjects_after_cues)
+        self.before_join = tuple(lexicon.triggers.before_join_cues)
+        self.recruit = set(lexicon.destinations.recruit_verbs)
+
+    # -- subjects ---------------------------------------------------------------------------
+
+    def _coordinated(self, text: str, persons: list[tuple[Mention, str]], last: int, floor: int) -> list[int]:
+        """Indices of persons coordinated with persons[last] (金榕和…华先胜, A、B、C)."""
+        chosen = [last]
+        k = last
+        while k > 0:
+            prev = persons[k - 1][0]
+            gap = text[prev.end:persons[k][0].start]
+            if prev.start < floor or not _COORD.match(gap) or len(gap) > 25:
+                break
+            chosen.insert(0, k - 1)
+            k -= 1
+        return chosen
+
+    def subjects(
+        self, item: AnalyzedSentence, trigger: Mention, topic: tuple[str, str] | None
+    ) -> tuple[list[tuple[Mention | None, str]], str]:
+        text = item.ents.text
+        c_start, c_end = clause_bounds(text, trigger.start)
+        persons = item.persons
+        before = [i for i, (m, _) in enumerate(persons) if m.end <= trigger.start]
+        after_in_clause = [i for i, (m, _) in enumerate(persons) if trigger.end <= m.start < c_end]
+        fired_active = trigger.value.kind == "fired" and not trigger.text.startswith("被")
+        if fired_active and after_in_clause:
+            i = after_in_clause[0]
+            return [persons[i]], "subject.after_fired.v1"
+        # 和他一同离开英伟达的，还有X和Y
+        next_clause = text[c_end:c_end + 6].lstrip("，,；;：: ")
+        if any(next_clause.startswith(cue) for cue in self.subjects_after):
+            later = [i for i, (m, _) in enumerate(persons) if m.start > c_end]
+            if later:
+                group = self._coordinated(text, persons, later[-1], c_end)
+                stop = later[0]
+                group = [i for i in group if i >= stop]
+                return [persons[i] for i in group], "subject.still_more.v1"
+        in_clause = [i for i in before if persons[i][0].start >= c_start]
+        anaphors = [m for m in item.ents.of("ANAPHOR") if m.end <= trigger.start]
+        if in_clause:
+            last = in_clause[-1]
+            if anaphors and anaphors[-1].start > persons[last][0].end and topic is not None:
+                return [(None, topic[0])], "subject.anaphor.v1"
+            group = self._coordinated(text, persons, last, c_start if c_start > 0 else 0)
+            return [persons[i] for i in group], "subject.same_clause.v1"
+        clause_anaphor = [m for m in anaphors if m.start >= c_start]
+        if clause_anaphor and topic is not None:
+            return [(None, topic[0])], "subject.anaphor.v1"
+        if before:
+            last = before[-1]
+            group = self._coordinated(text, persons, last, 0)
+            return [persons[i] for i in group], "subject.same_sentence.v1"
+        if anaphors and topic is not None:
+            return [(None, topic[0])], "subject.anaphor.v1"
+        head = text[c_start:trigger.start]
+        if topic is not None and not self.aggregate.search(head) and not any(
+            m.start >= c_start and m.end <= trigger.start for m in item.ents.of("ORG")
+        ):
+            return [(None, topic[0])], "subject.paragraph_topic.v1"
+        return [], ""
+
+    # -- organizations ------------------------------------------------------------------------
+
+    def org_after_trigger(self, item: AnalyzedSentence, trigger: Mention) -> Mention | None:
+        text = item.ents.text
+        for org in item.ents.of("ORG"):
+            if org.start >= trigger.end:
+                gap = text[trigger.end:org.start]
+                if len(gap) <= 3 and not _CLAUSE_BREAK.search(gap) and set(gap) <= set("了在的其原前"):
+                    return org
+                break
+        return None
+
+    def org_from_cong(self, item: AnalyzedSentence, trigger: Mention, c_start: int) -> Mention | None:
+        """从阿里离职 / 从顺为资本执行董事的位置转到滴滴."""
+        text = item.ents.text
+        for org in reversed(item.ents.of("ORG")):
+            if c_start <= org.start and org.end <= trigger.start and text[org.start - 1:org.start] == "从":
+                return org
+        return None
+
+    def descriptor(self, item: AnalyzedSentence, person: Mention) -> tuple[int, int]:
+        """The span before a name that describes it: from the clause start or previous name."""
+        text = item.ents.text
+        start, _ = clause_bounds(text, person.start)
+        for other, _ in item.persons:
+            if other.end <= person.start and other.end > start:
+                start = other.end
+        for trig in item.ents.of("TRIGGER"):
+            if trig.end <= person.start and trig.end > start:
+                start = trig.end
+        return start, person.start
+
+    def destination_orgs(self, item: AnalyzedSentence) -> set[int]:
+        """Start offsets of organizations that are destinations (加入X, 被X招募), not origins."""
+        text = item.ents.text
+        dest: set[int] = set()
+        orgs = item.ents.of("ORG")
+        for hit in self.lx.join_index.hits(text):
+            for org in orgs:
+                if org.start >= hit.end and org.start - hit.end <= 4:
+                    dest.add(org.start)
+                    break
+        for hit in self.lx.join_word_index.hits(text):
+            if hit.surface in self.recruit:
+                for org in reversed(orgs):
+                    if org.end <= hit.start and hit.start - org.end <= 6:
+                        dest.add(org.start)
+                        break
+        return dest
+
+    def former_orgs(self, item: AnalyzedSentence, span: tuple[int, int]) -> list[Mention]:
+        """Organizations in `span` marked as former: 原X, 前X, X原TITLE, 曾是X的."""
+        text = item.ents.text
+        found = []
+        for org in item.ents.of("ORG"):
+            if not (span[0] <= org.start and org.end <= span[1]):
+                continue
+            before = text[max(span[0], org.start - 3):org.start]
+            after = text[org.end:org.end + 1]
+            if any(before.endswith(m) for m in self.lx.former_markers) or after in ("原", "前"):
+                found.append(org)
+        return found
+
+    def is_suppressed(self, item: AnalyzedSentence, trigger: Mention) -> str | None:
+        text = item.ents.text
+        c_start, c_end = clause_bounds(text, trigger.start)
+        for hit in self.lx.suppressor_index.hits(text):
+            if hit.value in ("denial", "negation"):
+                # a denial anywhere in the sentence covers it (公司否认X离职的消息)
+                if hit.value == "negation" and not (c_start <= hit.start < c_end):
+                    continue
+                return f"suppress.{hit.value}.v1"
+            if c_start <= hit.start < c_end:
+                return f"suppress.{hit.value}.v1"
+        return None
+
+    def org_candidates(self, item: AnalyzedSentence, trigger: Mention, person: Mention | None) -> tuple[Mention | None, str]:
+        text = item.ents.text
+        c_start, _ = clause_bounds(text, trigger.start)
+        if trigger.value.object == "after":
+            org = self.org_after_trigger(item, trigger)
+            if org is not None:
+                return org, "org.trigger_object.v1"
+        org = self.org_from_cong(item, trigger, c_start)
+        if org is not None:
+            return org, "org.from_cong.v1"
+        dest = self.destination_orgs(item)
+        if person is not None:
+            d_start, d_end = self.descriptor(item, person)
+            in_desc = [o for o in item.ents.of("ORG") if d_start <= o.start and o.end <= d_end and o.start not in dest]
+            if in_desc:
+                formers = self.former_orgs(item, (d_start, d_end))
+                chosen = formers[-1] if formers else in_desc[-1]
+                return chosen, "org.descriptor.v1"
+            between = [o for o in item.ents.of("ORG") if person.end <= o.start and o.end <= trigger.start and o.start not in dest]
+            if between:
+                return between[0], "org.before_trigger.v1"
+        before = [o for o in item.ents.of("ORG") if o.end <= trigger.start and o.start not in dest]
+        if before:
+            return before[-1], "org.sentence_before.v1"
+        return None, ""
+
+
+def org_entry(mention: Mention | None) -> OrgEntry | None:
+    return mention.value if mention is not None else None  # type: ignore[return-value]

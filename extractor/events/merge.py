@@ -1,0 +1,90 @@
+"""One event per (person, organization left) per article, merging what each mention contributes.
+
+Candidates are merged in order of strength (an explicit departure word beats an implied move),
+then text order: the first mention of a departure usually carries the fullest description.
+A candidate with no organization joins the person's only event that has one.
+"""
+from __future__ import annotations
+
+import hashlib
+
+from ..models import DateValue, DepartureEvent, Evidence, FromSide, Person, Provenance, ToSide
+from ..normalize import NormalizedText
+from .candidate import Candidate
+
+_STRENGTH = {"explicit": 0, "post": 1, "implied": 2}
+_CERTAINTY_ORDER = {"confirmed": 0, "reported": 1, "rumored": 2}
+_PRECISION = {"day": 3, "month": 2, "season": 1, "year": 0, None: -1}
+
+
+def event_id(article_id: str, person: str, organization: str | None) -> str:
+    key = "\x1f".join([article_id, person, organization or ""])
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def group_candidates(candidates: list[Candidate]) -> list[list[Candidate]]:
+    groups: dict[tuple[str, str | None], list[Candidate]] = {}
+    for cand in candidates:
+        key = (cand.person, cand.org.canonical if cand.org else None)
+        groups.setdefault(key, []).append(cand)
+    orphans = [key for key in groups if key[1] is None]
+    for person, _ in orphans:
+        homes = [key for key in groups if key[0] == person and key[1] is not None]
+        if len(homes) == 1:
+            groups[homes[0]].extend(groups.pop((person, None)))
+    return list(groups.values())
+
+
+def _first(values):  # type: ignore[no-untyped-def]
+    return next((v for v in values if v), None)
+
+
+def build_event(
+    article_id: str, group: list[Candidate], norm: NormalizedText, aliases: list[str]
+) -> DepartureEvent:
+    ordered = sorted(group, key=lambda c: (_STRENGTH[c.kind], c.sentence.start))
+    head = ordered[0]
+    org = head.org or _first(c.org for c in ordered)
+    times = [c.time for c in ordered if c.time is not None]
+    # the most precise date of the strongest frame: 7月8日 beats 近期 for the same departure
+    time = None
+    if times:
+        best_strength = min(_STRENGTH[c.kind] for c in ordered if c.time is not None)
+        pool = [c.time for c in ordered if c.time is not None and _STRENGTH[c.kind] == best_strength]
+        time = max(pool, key=lambda t: _PRECISION[t.precision]) if pool[0].precision in ("year", None) else pool[0]
+    to_org_cand = _first(c for c in ordered if c.to_org)
+    to_kind = to_org_cand.to_kind if to_org_cand else _first(c.to_kind for c in ordered)
+    certainty = min((c.certainty for c in ordered), key=lambda c: _CERTAINTY_ORDER[c])
+    sentences = sorted({c.sentence.start: c.sentence for c in ordered}.values(), key=lambda s: s.start)
+    evidence = []
+    for sentence in sentences:
+        s_start, s_end = norm.source_span(sentence.start, sentence.end)
+        evidence.append(Evidence(text=sentence.text, start=sentence.start, end=sentence.end,
+                                 source_start=s_start, source_end=s_end))
+    provenance = [Provenance(field=f, value=v, rule=r) for c in ordered for f, v, r in c.provenance]
+    confidence = max(c.confidence for c in ordered)
+    if len(ordered) > 1:
+        confidence = min(1.0, confidence + 0.05)
+    return DepartureEvent(
+        event_id=event_id(article_id, head.person, org.canonical if org else None),
+        article_id=article_id,
+        person=Person(name=head.person, aliases=aliases),
+        from_=FromSide(
+            organization=org.canonical if org else None,
+            unit=_first(c.unit for c in ordered if c.org is None or org is None or c.org.canonical == org.canonical),
+            position=_first(c.position for c in ordered),
+            rank=_first(c.rank for c in ordered),
+        ),
+        to=ToSide(
+            organization=to_org_cand.to_org if to_org_cand else None,
+            position=to_org_cand.to_position if to_org_cand else None,
+            kind=to_kind or "unknown",  # type: ignore[arg-type]
+        ),
+        date=DateValue(text=time.text if time else None, value=time.value if time else None,
+                       precision=time.precision if time else None),  # type: ignore[arg-type]
+        reason=_first(c.reason for c in ordered),
+        certainty=certainty,  # type: ignore[arg-type]
+        evidence=evidence,
+        confidence=round(confidence, 2),
+        provenance=provenance,
+    )

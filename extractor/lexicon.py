@@ -1,0 +1,170 @@
+"""The compiled lexicon: every rules file turned into the lookup structures the stages use.
+
+Built once per pipeline. One lexicon feeds segmentation (user words), conversion (protected
+spellings), entity finders (automata) and event rules, so a name added to `rules/` takes effect
+everywhere at once.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import ahocorasick
+
+from .lexicon_models import (
+    DatesFile,
+    DestinationsFile,
+    NameCuesFile,
+    OrganizationsFile,
+    OrgPatternsFile,
+    SurnamesFile,
+    TitlesFile,
+    Trigger,
+    TriggersFile,
+)
+from .rulebook import load_rule_file
+
+_LATIN = re.compile(r"[A-Za-z0-9]")
+
+
+@dataclass(frozen=True)
+class OrgEntry:
+    canonical: str  # the organization reported as from.organization / to.organization
+    kind: str
+    unit: str | None = None  # set for a division: reported as from.unit
+
+
+@dataclass(frozen=True)
+class Hit:
+    start: int
+    end: int
+    surface: str
+    value: object
+
+
+class PhraseIndex:
+    """Aho–Corasick over a phrase list, giving leftmost-longest, non-overlapping hits.
+
+    Latin phrases only match at word edges (MIT must not fire inside MITx).
+    """
+
+    def __init__(self, phrases: dict[str, object]) -> None:
+        self._automaton = ahocorasick.Automaton()
+        for phrase, value in phrases.items():
+            self._automaton.add_word(phrase, (phrase, value))
+        self._empty = not phrases
+        if not self._empty:
+            self._automaton.make_automaton()
+
+    def all_hits(self, text: str) -> list[Hit]:
+        if self._empty:
+            return []
+        hits = []
+        for end_index, (phrase, value) in self._automaton.iter(text):
+            start = end_index - len(phrase) + 1
+            end = end_index + 1
+            if _LATIN.match(phrase[0]) and start > 0 and _LATIN.match(text[start - 1]):
+                continue
+            if _LATIN.match(phrase[-1]) and end < len(text) and _LATIN.match(text[end]):
+                continue
+            hits.append(Hit(start, end, phrase, value))
+        return hits
+
+    def hits(self, text: str) -> list[Hit]:
+        """Leftmost-longest hits that do not overlap."""
+        chosen: list[Hit] = []
+        for hit in sorted(self.all_hits(text), key=lambda h: (h.start, -(h.end - h.start))):
+            if chosen and hit.start < chosen[-1].end:
+                continue
+            chosen.append(hit)
+        return chosen
+
+    def contains_any(self, text: str) -> bool:
+        return bool(self.all_hits(text))
+
+
+@dataclass
+class Lexicon:
+    organizations: OrganizationsFile
+    org_patterns: OrgPatternsFile
+    titles: TitlesFile
+    triggers: TriggersFile
+    name_cues: NameCuesFile
+    surnames: SurnamesFile
+    destinations: DestinationsFile
+    dates: DatesFile
+    org_by_surface: dict[str, OrgEntry] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        by_name = {org.name: org for org in self.organizations.organizations}
+        for org in self.organizations.organizations:
+            parent = by_name.get(org.parent) if org.parent else None
+            entry = (
+                OrgEntry(parent.name, parent.kind, unit=org.name)
+                if parent is not None
+                else OrgEntry(org.name, org.kind)
+            )
+            for surface in [org.name, *org.aliases]:
+                self.org_by_surface[surface] = entry
+        self.org_index = PhraseIndex(dict(self.org_by_surface))
+        self.title_index = PhraseIndex({t: t for t in self.titles.titles})
+        self.trigger_index = PhraseIndex({t.word: t for t in self.triggers.triggers})
+        self.unit_suffix_index = PhraseIndex({u: u for u in self.org_patterns.unit_suffixes})
+        self.rank_re = re.compile(self.titles.rank_pattern)
+        self.single_surnames = frozenset(self.surnames.single)
+        self.double_surnames = frozenset(self.surnames.double)
+        self.weak_surnames = frozenset(self.surnames.weak)
+        self.not_org_names = frozenset(self.org_patterns.not_names)
+        cert = self.triggers.certainty
+        self.certainty_index = PhraseIndex(
+            {**{w: "reported" for w in cert.reported}, **{w: "rumored" for w in cert.rumored}}
+        )
+        sup = self.triggers.suppressors
+        self.suppressor_index = PhraseIndex(
+            {**{w: "denial" for w in sup.denial}, **{w: "transfer" for w in sup.transfer},
+             **{w: "negation" for w in sup.negation}}
+        )
+        self.join_index = PhraseIndex({v.word: v.kind for v in self.destinations.join_verbs})
+        self.kind_cue_index = PhraseIndex(
+            {cue: kind for kind, cues in self.destinations.kind_cues.items() for cue in cues}
+        )
+        self.former_markers = tuple(sorted(self.triggers.former_markers, key=len, reverse=True))
+        self.join_word_index = PhraseIndex({w: w for w in self.triggers.join_words})
+        self.anaphor_index = PhraseIndex({a: a for a in self.name_cues.anaphors})
+        self.name_end_cues = frozenset(self.name_cues.name_end_cues)
+
+    # -- views used by other stages -------------------------------------------------------
+
+    def user_words(self) -> Iterator[str]:
+        """Words jieba must keep whole: organization surfaces, titles and triggers."""
+        yield from self.org_by_surface
+        yield from self.titles.titles
+        for trigger in self.triggers.triggers:
+            yield trigger.word
+
+    def trigger_words(self) -> list[Trigger]:
+        return list(self.triggers.triggers)
+
+    def dest_kind_of_org(self, org_kind: str) -> str:
+        return self.destinations.kind_of_org.get(org_kind, "company")  # type: ignore[arg-type]
+
+
+def load_lexicon(rules_dir: Path | None = None) -> Lexicon:
+    return Lexicon(
+        organizations=load_rule_file("organizations", OrganizationsFile, rules_dir),
+        org_patterns=load_rule_file("org_patterns", OrgPatternsFile, rules_dir),
+        titles=load_rule_file("titles", TitlesFile, rules_dir),
+        triggers=load_rule_file("triggers", TriggersFile, rules_dir),
+        name_cues=load_rule_file("name_cues", NameCuesFile, rules_dir),
+        surnames=load_rule_file("surnames", SurnamesFile, rules_dir),
+        destinations=load_rule_file("destinations", DestinationsFile, rules_dir),
+        dates=load_rule_file("dates", DatesFile, rules_dir),
+    )
+
+
+def iter_phrases(values: Iterable[str]) -> Iterator[str]:
+    for value in values:
+        if value:
+            yield value

@@ -1,0 +1,177 @@
+"""Schemas of the extraction rules in `rules/` (organizations, titles, triggers, names, dates …).
+
+Each file is validated on load; unknown keys are rejected so a typo in a user's overlay fails
+loudly instead of silently doing nothing.
+"""
+from __future__ import annotations
+
+import re
+from typing import Literal, Optional, Union
+
+from pydantic import Field, field_validator, model_validator
+
+from .rule_models import Rule
+
+OrgKind = Literal["company", "division", "fund", "university", "institute", "government", "charity"]
+DestKind = Literal["company", "startup", "academia", "other", "unknown"]
+
+
+def _no_blank(values: list[str]) -> list[str]:
+    for value in values:
+        if not value or not value.strip():
+            raise ValueError("empty entry: it would match everywhere")
+    return values
+
+
+class Organization(Rule):
+    name: str = Field(min_length=1)
+    kind: OrgKind
+    aliases: list[str] = Field(default_factory=list)
+    parent: Optional[str] = Field(default=None, description="a division reported as the unit of this organization")
+    reason: Optional[str] = None
+
+    _check_aliases = field_validator("aliases")(classmethod(lambda cls, v: _no_blank(v)))
+
+
+class OrganizationsFile(Rule):
+    organizations: list[Organization]
+
+    @model_validator(mode="after")
+    def _one_owner_per_alias(self) -> "OrganizationsFile":
+        owner: dict[str, str] = {}
+        names = {org.name for org in self.organizations}
+        for org in self.organizations:
+            if org.parent is not None and org.parent not in names:
+                raise ValueError(f"{org.name}: parent {org.parent!r} is not a known organization")
+            for alias in [org.name, *org.aliases]:
+                if alias in owner and owner[alias] != org.name:
+                    raise ValueError(f"alias {alias!r} points at both {owner[alias]!r} and {org.name!r}")
+                owner[alias] = org.name
+        return self
+
+
+class OrgSuffix(Rule):
+    suffix: str = Field(min_length=1)
+    kind: OrgKind
+    latin: bool = False
+
+
+class OrgPatternsFile(Rule):
+    suffixes: list[OrgSuffix]
+    unit_suffixes: list[str]
+    not_names: list[str]
+
+    _check = field_validator("unit_suffixes", "not_names")(classmethod(lambda cls, v: _no_blank(v)))
+
+
+class TitlesFile(Rule):
+    titles: list[str]
+    title_joiners: list[str]
+    modifier_stops: str
+    rank_pattern: str
+
+    _check = field_validator("titles")(classmethod(lambda cls, v: _no_blank(v)))
+
+    @field_validator("rank_pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        re.compile(value)
+        return value
+
+
+class Trigger(Rule):
+    word: str = Field(min_length=1)
+    kind: Literal["leave_org", "leave_post", "fired"]
+    object: Optional[Literal["after"]] = None
+    destination: Optional[DestKind] = None
+    reason: Optional[str] = None
+
+
+class CertaintyCues(Rule):
+    reported: list[str]
+    rumored: list[str]
+
+
+class Suppressors(Rule):
+    denial: list[str]
+    transfer: list[str]
+    negation: list[str]
+
+
+class TriggersFile(Rule):
+    triggers: list[Trigger]
+    former_markers: list[str]
+    join_words: list[str]
+    certainty: CertaintyCues
+    suppressors: Suppressors
+    reason_cues: list[str]
+    reason_closers: list[str]
+    subjects_after_cues: list[str]
+    before_join_cues: list[str]
+    aggregate_pattern: str
+
+    @field_validator("aggregate_pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        if re.compile(value).match(""):
+            raise ValueError("aggregate_pattern matches the empty string")
+        return value
+
+    @model_validator(mode="after")
+    def _unique(self) -> "TriggersFile":
+        seen: set[str] = set()
+        for trigger in self.triggers:
+            if trigger.word in seen:
+                raise ValueError(f"trigger {trigger.word!r} is listed twice")
+            seen.add(trigger.word)
+        return self
+
+
+class AliasIntro(Rule):
+    label: str = Field(min_length=1)
+    reason: str
+
+
+class NameCuesFile(Rule):
+    alias_intro: list[AliasIntro]
+    honorifics: list[str]
+    name_end_cues: str
+    transliteration_marks: list[str]
+    anaphors: list[str]
+    transliteration_notes: list[str]
+
+
+class SurnamesFile(Rule):
+    single: str = Field(min_length=1)
+    double: list[str]
+    weak: str = ""
+
+    @field_validator("single", "weak")
+    @classmethod
+    def _strip_spaces(cls, value: str) -> str:
+        return "".join(value.split())
+
+
+class JoinVerb(Rule):
+    word: str = Field(min_length=1)
+    kind: DestKind
+
+
+class DestinationsFile(Rule):
+    join_verbs: list[JoinVerb]
+    recruit_verbs: list[str]
+    kind_cues: dict[DestKind, list[str]]
+    kind_of_org: dict[OrgKind, DestKind]
+
+
+class YearPart(Rule):
+    month: Optional[int] = Field(default=None, ge=1, le=12)
+    precision: Literal["month", "season", "year"]
+
+
+class DatesFile(Rule):
+    year_words: dict[str, Union[int, Literal["same"]]]
+    year_parts: dict[str, YearPart]
+    recent_words: list[str]
+    previous_month_words: list[str]
+    day_words: dict[str, int]

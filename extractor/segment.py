@@ -1,0 +1,55 @@
+"""Word segmentation with a jieba tokenizer owned by the pipeline.
+
+jieba's module-level tokenizer is process-global: words added to it leak into every other user
+in the process. The pipeline builds its own `jieba.Tokenizer` and feeds it the lexicon, so
+organization names, titles and triggers come out as one token each.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from typing import Iterable
+
+import jieba
+import jieba.posseg
+
+jieba.setLogLevel(logging.WARNING)  # jieba prints its dictionary loading to stderr otherwise
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+USER_WORD_FREQ = 200_000  # high enough that the lexicon wins over jieba's own splits
+
+
+class Segmenter:
+    def __init__(self, user_words: Iterable[str]) -> None:
+        self.tokenizer = jieba.Tokenizer()
+        self.tokenizer.initialize()
+        self.user_words: list[str] = []
+        for word in dict.fromkeys(user_words):
+            # jieba splits on spaces and punctuation whatever its dictionary says; such words are
+            # matched by the phrase automata instead.
+            if _CJK.search(word) and " " not in word:
+                self.tokenizer.add_word(word, freq=USER_WORD_FREQ)
+                self.user_words.append(word)
+        self._tags = jieba.posseg.POSTokenizer(self.tokenizer)
+
+    def cut(self, text: str) -> list[str]:
+        return self.tokenizer.lcut(text, HMM=True)
+
+    def boundaries(self, text: str) -> set[int]:
+        """Character offsets where a token starts or ends."""
+        edges = {0}
+        position = 0
+        for token in self.tokenizer.cut(text, HMM=True):
+            position += len(token)
+            edges.add(position)
+        return edges
+
+    def word_frequency(self, word: str) -> int:
+        return self.tokenizer.FREQ.get(word, 0) or 0
+
+    def tag(self, text: str) -> list[tuple[str, str]]:
+        return [(pair.word, pair.flag) for pair in self._tags.cut(text)]
+
+    def ignored_user_words(self) -> list[str]:
+        """User words jieba does not return whole (the tests require this to be empty)."""
+        return [word for word in self.user_words if self.cut(word) != [word]]
