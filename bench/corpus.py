@@ -120,35 +120,34 @@ class _Recombiner:
         return mapping
 
 
-def generate(mix: str, size: int, seed: int, sources: list[Source] | None = None) -> Iterator[dict]:
-    """Article records ({"id","title","text","published_at","url"}) until `size` UTF-8 bytes of JSON Lines."""
+def _lines(mix: str, size: int, seed: int, sources: list[Source] | None) -> Iterator[tuple[dict, str]]:
+    """(record, its JSON line) until `size` UTF-8 bytes of JSON Lines have been produced."""
     if mix not in MIXES:
         raise ValueError(f"unknown mix {mix!r}: choose one of {', '.join(MIXES)}")
     rng = random.Random(f"{mix}:{seed}")
     s2t, t2s = OpenCC("s2t"), OpenCC("t2s")
     recombiner = _Recombiner(sources if sources is not None else load_sources(), s2t)
-    written = 0
-    index = 0
+
+    def vary_script(title: str, text: str, traditional: bool) -> tuple[str, str]:
+        if traditional:
+            if rng.random() < SIMPLIFIED_SHARE:
+                return t2s.convert(title), t2s.convert(text)
+        elif rng.random() < TRADITIONAL_SHARE:
+            return s2t.convert(title), s2t.convert(text)
+        return title, text
+
+    written = index = 0
     while written < size:
         published = _FIRST_DAY + timedelta(days=rng.randrange(_DAYS))
         if rng.random() < MIXES[mix]:
             section = DEPARTURE_SECTION
             title, paragraphs, base = recombiner.article(rng)
-            text = "\n\n".join(paragraphs)
+            title, text = vary_script(title, "\n\n".join(paragraphs), base.traditional)
             published_at = base.published_at or published.isoformat()
-            if base.traditional:
-                convert = None
-                if rng.random() < SIMPLIFIED_SHARE:
-                    title, text = t2s.convert(title), t2s.convert(text)
-            else:
-                convert = rng.random() < TRADITIONAL_SHARE
         else:
             section = rng.choice(SECTIONS)
-            title, text = ordinary_article(rng, section, published)
+            title, text = vary_script(*ordinary_article(rng, section, published), traditional=False)
             published_at = published.isoformat()
-            convert = rng.random() < TRADITIONAL_SHARE
-        if convert:
-            title, text = s2t.convert(title), s2t.convert(text)
         record = {
             "id": f"{mix}-s{seed}-{index:07d}-{section}",
             "title": title,
@@ -156,15 +155,20 @@ def generate(mix: str, size: int, seed: int, sources: list[Source] | None = None
             "published_at": published_at,
             "url": f"https://news.example.com/{section}/{published:%Y/%m%d}/{index}.html",
         }
-        written += len(json.dumps(record, ensure_ascii=False).encode("utf-8")) + 1
+        line = json.dumps(record, ensure_ascii=False) + "\n"
+        written += len(line.encode("utf-8"))
         index += 1
-        yield record
+        yield record, line
+
+
+def generate(mix: str, size: int, seed: int, sources: list[Source] | None = None) -> Iterator[dict]:
+    """Article records ({"id","title","text","published_at","url"}) until `size` UTF-8 bytes of JSON Lines."""
+    return (record for record, _ in _lines(mix, size, seed, sources))
 
 
 def write_corpus(out: TextIO, mix: str, size: int, seed: int) -> CorpusStats:
     stats = CorpusStats()
-    for record in generate(mix, size, seed):
-        line = json.dumps(record, ensure_ascii=False) + "\n"
+    for record, line in _lines(mix, size, seed, None):
         out.write(line)
         stats.articles += 1
         stats.departures += record["id"].endswith(DEPARTURE_SECTION)

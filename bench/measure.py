@@ -44,6 +44,16 @@ class Timing:
         }
 
 
+def pipeline_worked(entry: dict | None) -> bool:
+    """A pipeline figure counts only when the pipeline got through at least one article:
+    failing fast on every article is not throughput."""
+    if not entry or "unavailable" in entry:
+        return False
+    errors = entry.get("errors", 0)
+    failed = sum(errors.values()) if isinstance(errors, dict) else errors
+    return entry.get("articles", 0) > failed
+
+
 def read_texts(path: Path) -> list[str]:
     with path.open(encoding="utf-8") as handle:
         return [json.loads(line)["text"] for line in handle if line.strip()]

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+from .measure import pipeline_worked
+
 PENDING = "pending"
 _STAGE_ORDER = ("ingest", "normalize", "segment", "entities", "events", "output", "other")
 
@@ -13,17 +15,8 @@ def _num(value: Optional[float], digits: int = 1, unit: str = "") -> str:
     return f"{value:,.{digits}f}{unit}"
 
 
-def _works(entry: Optional[dict]) -> bool:
-    """A pipeline figure counts only when the pipeline got through at least one article."""
-    if not entry or "unavailable" in entry:
-        return False
-    errors = entry.get("errors", 0)
-    failed = sum(errors.values()) if isinstance(errors, dict) else errors
-    return entry.get("articles", 0) > failed
-
-
 def _cells(entry: Optional[dict], pipeline: bool = False) -> list[str]:
-    if not entry or "unavailable" in entry or (pipeline and not _works(entry)):
+    if not entry or "unavailable" in entry or (pipeline and not pipeline_worked(entry)):
         return [PENDING, PENDING]
     return [_num(entry["articles_per_s"]), _num(entry["mb_per_s"], 2)]
 

@@ -137,6 +137,9 @@ class NameCuesFile(Rule):
     honorifics: list[str]
     name_end_cues: str
     transliteration_marks: list[str]
+    role_nouns: list[str]
+    not_in_given_name: str
+    strong_right_cues: str
     anaphors: list[str]
     transliteration_notes: list[str]
 

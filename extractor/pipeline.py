@@ -14,6 +14,7 @@ from .events.merge import build_event, group_candidates
 from .lexicon import Lexicon, load_lexicon
 from .models import Article, DepartureEvent
 from .normalize import NormalizedText, Normalizer
+from .segment import Segmenter
 
 
 class StageError(RuntimeError):
@@ -36,7 +37,8 @@ class Pipeline:
         self.rules_dir = rules_dir
         self.lexicon = load_lexicon(rules_dir)
         self.normalizer = Normalizer(rules_dir, protected=protected_spellings(self.lexicon))
-        self.engine = EventEngine(self.lexicon)
+        self.segmenter = Segmenter(self.lexicon.user_words())
+        self.engine = EventEngine(self.lexicon, self.segmenter)
         # seconds spent per stage, summed over every article this instance processed (for the benchmark)
         self.stage_seconds: dict[str, float] = defaultdict(float)
 

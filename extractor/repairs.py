@@ -30,6 +30,8 @@ def _to_halfwidth(match: re.Match[str]) -> str:
 
 def _html_unescape(match: re.Match[str]) -> str:
     entity = match.group()
+    while entity.startswith("&amp;") and len(entity) > len("&amp;"):
+        entity = "&" + entity[len("&amp;") :]  # escaped twice by the scraper: "&amp;nbsp;" is "&nbsp;"
     if entity.startswith("&#"):
         return html.unescape(entity)
     # Named entities only when the whole name is one: html.unescape would read "&notit;" as "¬it;".

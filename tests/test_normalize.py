@@ -7,6 +7,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from opencc_pyo3 import OpenCC
 
 from extractor.normalize import Normalizer, normalization_throughput
@@ -133,3 +135,18 @@ def test_an_article_normalizes_the_same_in_either_script(articles: dict[str, str
 
 def test_normalization_throughput_is_measurable(articles: dict[str, str], normalizer: Normalizer) -> None:
     assert normalization_throughput(list(articles.values())[:2], normalizer, rounds=1) > 0
+
+
+_DAMAGE = list("據業界面領網域阿裡里著乾於漢語，。（）「」?•*&;# \n\r\t\u3000\u200bＡ１") + [
+    "(jù)", "(chuàng)", " * ", "&amp;", "&nbsp;", "&#x4e2d;", "??", "amp;",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_DAMAGE), max_size=40).map("".join))
+def test_normalizing_normalized_text_changes_nothing(text: str) -> None:
+    once = _SHARED.normalize(text).text
+    assert _SHARED.normalize(once).text == once
+
+
+_SHARED = Normalizer()

@@ -16,6 +16,9 @@ DEFAULT_DB = "departures.db"
 Dialect = Literal["sqlite", "postgresql"]
 # SQLite caps the number of bound parameters per statement; stay well under every version's limit.
 _SQLITE_IN_CHUNK = 500
+# Rows per multi-row statement on PostgreSQL (its limit is 65535 parameters per statement).
+_PG_ROWS_PER_STATEMENT = 1000
+_PG_MAX_PARAMETERS = 30000
 
 
 class DatabaseError(RuntimeError):
@@ -89,6 +92,43 @@ class Database:
         else:
             with self.conn.cursor() as cur:
                 cur.executemany(self._sql(sql), rows)
+
+    def insert_rows(
+        self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], *, on_conflict: str = ""
+    ) -> None:
+        """INSERT many rows; `on_conflict` is an optional ON CONFLICT clause.
+
+        SQLite runs one prepared statement per row, in C. On PostgreSQL rows go as multi-row VALUES,
+        one round trip per chunk: psycopg's row-by-row executemany is several times slower.
+        """
+        head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+        row_marks = "(" + ", ".join("?" * len(columns)) + ")"
+        if self.dialect == "sqlite":
+            self.executemany(f"{head}{row_marks} {on_conflict}", rows)
+            return
+        for chunk in self._row_chunks(rows, len(columns)):
+            values = ", ".join([row_marks] * len(chunk))
+            self.execute(f"{head}{values} {on_conflict}", [v for row in chunk for v in row])
+
+    def update_column(self, table: str, key: str, column: str, rows: Iterable[tuple[Any, Any]]) -> None:
+        """SET `column` = value WHERE `key` = key, for many (value, key) pairs."""
+        if self.dialect == "sqlite":
+            self.executemany(f"UPDATE {table} SET {column} = ? WHERE {key} = ?", rows)
+            return
+        for chunk in self._row_chunks(rows, 2):
+            values = ", ".join(["(?, ?)"] * len(chunk))
+            self.execute(
+                f"UPDATE {table} AS t SET {column} = v.value FROM (VALUES {values}) AS v (value, key) "
+                f"WHERE t.{key} = v.key",
+                [v for row in chunk for v in row],
+            )
+
+    @staticmethod
+    def _row_chunks(rows: Iterable[Sequence[Any]], width: int) -> Iterator[list[Sequence[Any]]]:
+        rows = list(rows)
+        size = max(1, min(_PG_ROWS_PER_STATEMENT, _PG_MAX_PARAMETERS // max(width, 1)))
+        for start in range(0, len(rows), size):
+            yield rows[start:start + size]
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         return list(self.execute(sql, params).fetchall())

@@ -30,10 +30,8 @@ _EVENT_COLUMNS = (
     "reason", "certainty", "confidence", "content_hash", "document", "loaded_at",
 )
 # person_id is left out of the update on purpose: resolution needs the old person to re-resolve it.
-_UPSERT_EVENT = (
-    f"INSERT INTO events ({', '.join(_EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(_EVENT_COLUMNS))}) "
-    "ON CONFLICT (event_id) DO UPDATE SET "
-    + ", ".join(f"{c} = excluded.{c}" for c in _EVENT_COLUMNS if c != "event_id")
+_ON_EVENT_CONFLICT = "ON CONFLICT (event_id) DO UPDATE SET " + ", ".join(
+    f"{c} = excluded.{c}" for c in _EVENT_COLUMNS if c != "event_id"
 )
 
 
@@ -192,9 +190,10 @@ def _write_batch(db: Database, batch: list[_Prepared], summary: LoadSummary) -> 
         db.execute_in("DELETE FROM event_names WHERE event_id {in}", changed)
         db.execute_in("DELETE FROM evidence WHERE event_id {in}", changed)
 
-        db.executemany(
-            "INSERT INTO articles (article_id, first_loaded_at) VALUES (?, ?) ON CONFLICT (article_id) DO NOTHING",
+        db.insert_rows(
+            "articles", ("article_id", "first_loaded_at"),
             [(a, now) for a in dict.fromkeys(item.document["article_id"] for item in todo)],
+            on_conflict="ON CONFLICT (article_id) DO NOTHING",
         )
         organizations = {}
         for item in todo:
@@ -202,22 +201,21 @@ def _write_batch(db: Database, batch: list[_Prepared], summary: LoadSummary) -> 
             key = org_key(name)
             if key is not None:
                 organizations.setdefault(key, name)
-        db.executemany(
-            "INSERT INTO organizations (org_key, name) VALUES (?, ?) ON CONFLICT (org_key) DO NOTHING",
-            list(organizations.items()),
+        db.insert_rows(
+            "organizations", ("org_key", "name"), list(organizations.items()),
+            on_conflict="ON CONFLICT (org_key) DO NOTHING",
         )
-        db.executemany(_UPSERT_EVENT, [_event_row(item, now) for item in todo])
+        db.insert_rows("events", _EVENT_COLUMNS, [_event_row(item, now) for item in todo], on_conflict=_ON_EVENT_CONFLICT)
         names = [row for item in todo for row in _name_rows(item.document)]
-        db.executemany("INSERT INTO event_names (event_id, position, name, match_key) VALUES (?, ?, ?, ?)", names)
-        db.executemany(
-            "INSERT INTO evidence (event_id, position, text, start_offset, end_offset, source_start, source_end) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        db.insert_rows("event_names", ("event_id", "position", "name", "match_key"), names)
+        db.insert_rows(
+            "evidence", ("event_id", "position", "text", "start_offset", "end_offset", "source_start", "source_end"),
             [row for item in todo for row in _evidence_rows(item.document)],
         )
         queue.extend(row[3] for row in names if row[3] is not None)
-        db.executemany(
-            "INSERT INTO resolve_queue (match_key) VALUES (?) ON CONFLICT (match_key) DO NOTHING",
-            [(key,) for key in dict.fromkeys(queue)],
+        db.insert_rows(
+            "resolve_queue", ("match_key",), [(key,) for key in dict.fromkeys(queue)],
+            on_conflict="ON CONFLICT (match_key) DO NOTHING",
         )
 
 

@@ -22,6 +22,12 @@ _SOURCE_COLUMNS = (
     "to_position, to_kind, date_text, date_value, date_precision, certainty, confidence, org_key, person_id"
 )
 
+_DEPARTURE_COLUMNS = (
+    "departure_id", "person_id", "person", "org_key", "organization", "unit", "position", "date_text",
+    "date_value", "date_precision", "date_conflict", "to_organization", "to_position", "to_kind",
+    "destination_conflict", "conflict", "certainty", "n_sources", "n_articles",
+)
+
 
 @dataclass(frozen=True)
 class ResolveSummary:
@@ -107,16 +113,11 @@ def _resolve(db: Database, seeds: list[str]) -> ResolveSummary:
             ))
             source_rows.extend((departure_id, r[0], r[1]) for r in rows)
 
-    db.executemany("INSERT INTO people (person_id, name) VALUES (?, ?)", people_rows)
-    db.executemany("INSERT INTO person_aliases (person_id, alias, match_key) VALUES (?, ?, ?)", alias_rows)
-    db.executemany("UPDATE events SET person_id = ? WHERE event_id = ?", event_people)
-    db.executemany(
-        "INSERT INTO departures (departure_id, person_id, person, org_key, organization, unit, position, date_text, "
-        "date_value, date_precision, date_conflict, to_organization, to_position, to_kind, destination_conflict, "
-        "conflict, certainty, n_sources, n_articles) VALUES (" + ", ".join("?" * 19) + ")",
-        departure_rows,
-    )
-    db.executemany("INSERT INTO departure_sources (departure_id, event_id, article_id) VALUES (?, ?, ?)", source_rows)
+    db.insert_rows("people", ("person_id", "name"), people_rows)
+    db.insert_rows("person_aliases", ("person_id", "alias", "match_key"), alias_rows)
+    db.update_column("events", "event_id", "person_id", event_people)
+    db.insert_rows("departures", _DEPARTURE_COLUMNS, departure_rows)
+    db.insert_rows("departure_sources", ("departure_id", "event_id", "article_id"), source_rows)
     return ResolveSummary(people=len(people_rows), departures=len(departure_rows))
 
 

@@ -8,17 +8,18 @@ from __future__ import annotations
 
 from ..dates import DateFinder, PubDate
 from ..lexicon import Lexicon, PhraseIndex
+from ..segment import Segmenter
 from .mentions import Mention, SentenceEntities
 from .organizations import OrgFinder, overlaps
 from .persons import NameRegistry, PersonFinder
 
 
 class SentenceAnalyzer:
-    def __init__(self, lexicon: Lexicon, date_finder: DateFinder) -> None:
+    def __init__(self, lexicon: Lexicon, date_finder: DateFinder, segmenter: Segmenter) -> None:
         self.lx = lexicon
         self.dates = date_finder
         self.orgs = OrgFinder(lexicon)
-        self.persons = PersonFinder(lexicon)
+        self.persons = PersonFinder(lexicon, segmenter)
 
     def analyze(
         self,

@@ -14,7 +14,7 @@ from .mentions import Mention
 
 _NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 # Words that end the left edge of a shape-recognized name: verbs, particles, quantifiers.
-_LEFT_STOP = set("的、，,。；;：:（(）)“”\"「」《》在从于和与及被是为到任向由了家个位名将又也已曾原前现即其该这那并而对给让把")
+_LEFT_STOP = set("去到至赴往入进的、，,。；;：:（(）)“”\"「」《》在从于和与及被是为到任向由了家个位名将又也已曾原前现即其该这那并而对给让把")
 _GENERIC_BEFORE = ("一家", "家", "个", "这家", "那家", "该")
 
 

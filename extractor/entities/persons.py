@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 import jieba.posseg
 
 from ..lexicon import Lexicon
+from ..segment import Segmenter
 from .mentions import Mention
 
 _CJK = "\u4e00-\u9fff"
 _IS_CJK = re.compile(rf"[{_CJK}]")
 _LATIN_NAME = re.compile(r"(?<![A-Za-z.])[A-Z][a-z]+(?:[ \-][A-Z][a-z]+){1,2}(?![A-Za-z])")
+_LIST_ITEM = re.compile(r"^\s*(?:\d{1,3}|[一二三四五六七八九十]{1,3})\s*[.、．)）]\s*")
 _BRACKET = re.compile(r"^\s*[（(]([^（()）]{1,60})[）)]")
 _QUOTED = re.compile(r"[「“\"『‘]([^」”\"』’]{1,12})[」”\"』’]")
 _LATIN_ALIAS = re.compile(r"^[A-Za-z][A-Za-z.\- ']{0,40}$")
@@ -67,9 +69,11 @@ class NameRegistry:
 
 
 class PersonFinder:
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(self, lexicon: Lexicon, segmenter: Segmenter) -> None:
         self.lx = lexicon
-        self.word_tags = jieba.posseg.dt.word_tag_tab if jieba.posseg.dt.word_tag_tab else {}
+        # jieba's dictionary, read only: its part-of-speech tags veto ordinary words as names
+        self.word_tags = jieba.posseg.dt.word_tag_tab
+        self.segmenter = segmenter
         marks = "".join(re.escape(m) for m in lexicon.name_cues.transliteration_marks)
         self._translit = re.compile(
             rf"(?:[A-Z]{{1,3}}|[{_CJK}]{{1,5}})(?:[{marks}][{_CJK}]{{1,7}})+"
@@ -80,17 +84,46 @@ class PersonFinder:
 
     # -- Chinese names ------------------------------------------------------------------
 
+    def freq(self, word: str) -> int:
+        return self.segmenter.word_frequency(word)
+
     def _is_word(self, candidate: str) -> bool:
         tag = self.word_tags.get(candidate)
         return tag is not None and not tag.startswith("nr")
 
-    def _right_ok(self, text: str, end: int, blocked_starts: set[int]) -> bool:
+    def _right_strength(self, text: str, end: int, blocked_starts: set[int]) -> int:
+        """2: a cue that a name just ended (离职, 也, 先生, an alias bracket); 1: punctuation; 0: none."""
         if end >= len(text):
-            return True
-        return text[end] in self.lx.name_end_cues or end in blocked_starts or not _IS_CJK.match(text[end])
+            return 1
+        char = text[end]
+        if end in blocked_starts or char in self.lx.strong_right_cues or char in "（(" or self._honorific.match(text, end):
+            return 2
+        if not _IS_CJK.match(char):
+            return 1
+        return 0
 
-    def _left_ok(self, text: str, start: int, blocked_ends: set[int]) -> bool:
-        return start == 0 or start in blocked_ends or text[start - 1] in _LEFT_OK or not _IS_CJK.match(text[start - 1])
+    def _left_strength(self, text: str, start: int, blocked_ends: set[int]) -> int:
+        """2: right after a post, organization or role noun (负责人沈加翔); 1: a clause edge; 0: none."""
+        if start in blocked_ends:
+            return 2
+        if start == 0:
+            return 1
+        char = text[start - 1]
+        if char in "、和与及":
+            return 2
+        if char in _LEFT_OK or not _IS_CJK.match(char):
+            return 1
+        return 0
+
+    def _plausible(self, candidate: str, surname_len: int) -> bool:
+        given = candidate[surname_len:]
+        if any(c in self.lx.not_in_given_name for c in given):
+            return False
+        if self._is_word(candidate) or candidate in self.lx.not_org_names:
+            return False
+        # 信息显, 公司存: the surname and the next character make an ordinary word
+        head = candidate[: surname_len + 1]
+        return not (self._is_word(head) and self.freq(head) >= 50)
 
     def chinese_names(self, text: str, blocked: list[tuple[int, int]], suspect: list[tuple[int, int]]) -> list[Mention]:
         covered = bytearray(len(text))
@@ -98,17 +131,21 @@ class PersonFinder:
             covered[start:end] = b"\x01" * (end - start)
         blocked_starts = {s for s, _ in blocked}
         blocked_ends = {e for _, e in blocked}
+        for hit in self.lx.role_index.hits(text):
+            blocked_ends.add(hit.end)
         found: list[Mention] = []
+        whole = _LIST_ITEM.sub("", text).rstrip("。.；; ")
         i = 0
         n = len(text)
         while i < n:
             char = text[i]
             surname_len = 2 if text[i:i + 2] in self.lx.double_surnames else 1 if char in self.lx.single_surnames else 0
-            if not surname_len or covered[i] or not self._left_ok(text, i, blocked_ends):
+            if not surname_len or covered[i]:
                 i += 1
                 continue
+            left = self._left_strength(text, i, blocked_ends)
             weak = surname_len == 1 and char in self.lx.weak_surnames
-            if weak and not (i in blocked_ends or (i > 0 and text[i - 1] in "、和与及")):
+            if left == 0 or (weak and left < 2):
                 i += 1
                 continue
             best = None
@@ -117,13 +154,12 @@ class PersonFinder:
                 if end > n or any(covered[i:end]):
                     continue
                 candidate = text[i:end]
-                if not all(_IS_CJK.match(c) for c in candidate):
+                if not all(_IS_CJK.match(c) for c in candidate) or not self._plausible(candidate, surname_len):
                     continue
-                if any(c in self.lx.name_end_cues for c in candidate[surname_len:]) and given == 2 and candidate[-1] in self.lx.name_end_cues:
-                    continue
-                if self._is_word(candidate) or candidate in self.lx.not_org_names:
-                    continue
-                if not self._right_ok(text, end, blocked_starts):
+                right = self._right_strength(text, end, blocked_starts)
+                if candidate == whole:
+                    right = 2  # a list item that is only a name: "7. 高修峰。"
+                if right == 0 or (left + right) < 3 or (weak and right < 2):
                     continue
                 best = (end, candidate)
                 break

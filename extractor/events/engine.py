@@ -10,6 +10,7 @@ from ..entities.analyzer import SentenceAnalyzer
 from ..entities.mentions import Mention
 from ..entities.persons import NameRegistry
 from ..lexicon import Lexicon, PhraseIndex
+from ..segment import Segmenter
 from ..sentences import Sentence, split_sentences
 from .arguments import ArgumentFiller
 from .candidate import Candidate
@@ -23,9 +24,9 @@ class EngineTimings:
 
 
 class EventEngine:
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(self, lexicon: Lexicon, segmenter: Segmenter) -> None:
         self.lx = lexicon
-        self.analyzer = SentenceAnalyzer(lexicon, DateFinder(lexicon.dates))
+        self.analyzer = SentenceAnalyzer(lexicon, DateFinder(lexicon.dates), segmenter)
         self.frames = FrameBuilder(lexicon)
         self.args = ArgumentFiller(lexicon, self.frames)
         self.interest = PhraseIndex(
