@@ -135,6 +135,7 @@ class Lexicon:
         self.anaphor_index = PhraseIndex({a: a for a in self.name_cues.anaphors})
         self.name_end_cues = frozenset(self.name_cues.name_end_cues)
         self.role_index = PhraseIndex({r: r for r in self.name_cues.role_nouns})
+        self.role_words = frozenset(self.name_cues.role_nouns) | frozenset(self.titles.titles)
         self.not_in_given_name = frozenset(self.name_cues.not_in_given_name)
         self.strong_right_cues = frozenset(self.name_cues.strong_right_cues)
 

@@ -146,6 +146,7 @@ HOSTILE = [
     "'); DELETE FROM departures; --",
     "100% ? %s $1 \\ \\n",
     "Robert'); DROP TABLE people;--",
+    "tab\there, newline\nthere, backslash \\. end",
 ]
 
 
@@ -162,6 +163,14 @@ def test_quotes_and_semicolons_round_trip_as_plain_values(db_url: str, tmp_path:
     assert sorted(e["evidence"][0]["text"] for e in exported) == sorted(HOSTILE)
     assert sorted(d["from"]["organization"] for d in merged) == sorted(f"{n} Inc." for n in HOSTILE)
     assert row_counts(db_url)["departures"] == len(HOSTILE)
+
+
+def test_a_nul_character_is_refused_on_its_line(db_url: str, tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "events.jsonl", [event("a1", "王\u0000刚", "阿里巴巴"), SAMPLE[0]])
+    summary = load_events(path, db_url)
+    assert [e.line for e in summary.errors] == [1]
+    assert "NUL" in summary.errors[0].message
+    assert summary.inserted == 1
 
 
 def test_export_gives_back_the_loaded_events(db_url: str, tmp_path: Path) -> None:

@@ -121,7 +121,7 @@ def test_bad_conversions_are_undone(repo_root: Path, normalizer: Normalizer) -> 
 
 def test_full_width_letters_and_digits_become_half_width_and_punctuation_stays(normalizer: Normalizer) -> None:
     text = "２０２３年，ＣＥＯ　李偉星（花名「ＫＫ」）：離職。"
-    assert normalizer.normalize(text).text == "2023年，CEO 李伟星（花名「KK」）：离职。"
+    assert normalizer.normalize(text).text == "2023年，CEO李伟星（花名「KK」）：离职。"
 
 
 def test_entities_controls_and_layout_are_cleaned(normalizer: Normalizer) -> None:

@@ -16,9 +16,6 @@ DEFAULT_DB = "departures.db"
 Dialect = Literal["sqlite", "postgresql"]
 # SQLite caps the number of bound parameters per statement; stay well under every version's limit.
 _SQLITE_IN_CHUNK = 500
-# Rows per multi-row statement on PostgreSQL (its limit is 65535 parameters per statement).
-_PG_ROWS_PER_STATEMENT = 1000
-_PG_MAX_PARAMETERS = 30000
 
 
 class DatabaseError(RuntimeError):
@@ -74,6 +71,7 @@ class Database:
         self.conn = conn
         self.target = target
         self.dialect: Dialect = target.dialect
+        self._stages = 0  # temporary tables made so far; their names must not collide
 
     # -- statements -------------------------------------------------------------------------------
 
@@ -98,37 +96,50 @@ class Database:
     ) -> None:
         """INSERT many rows; `on_conflict` is an optional ON CONFLICT clause.
 
-        SQLite runs one prepared statement per row, in C. On PostgreSQL rows go as multi-row VALUES,
-        one round trip per chunk: psycopg's row-by-row executemany is several times slower.
+        SQLite runs one prepared statement per row, in C. PostgreSQL gets the rows by COPY (through a
+        temporary table when there is a conflict clause): psycopg's executemany and long multi-row
+        VALUES statements both spend most of their time in Python.
         """
-        head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
-        row_marks = "(" + ", ".join("?" * len(columns)) + ")"
-        if self.dialect == "sqlite":
-            self.executemany(f"{head}{row_marks} {on_conflict}", rows)
+        rows = list(rows)
+        if not rows:
             return
-        for chunk in self._row_chunks(rows, len(columns)):
-            values = ", ".join([row_marks] * len(chunk))
-            self.execute(f"{head}{values} {on_conflict}", [v for row in chunk for v in row])
+        names = ", ".join(columns)
+        if self.dialect == "sqlite":
+            marks = ", ".join("?" * len(columns))
+            self.conn.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks}) {on_conflict}", rows)
+            return
+        if not on_conflict:
+            self._copy(table, columns, rows)
+            return
+        stage = self._stage_table(f"SELECT {names} FROM {table}")
+        self._copy(stage, columns, rows)
+        self.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {stage} {on_conflict}")
+        self.execute(f"DROP TABLE {stage}")
 
     def update_column(self, table: str, key: str, column: str, rows: Iterable[tuple[Any, Any]]) -> None:
         """SET `column` = value WHERE `key` = key, for many (value, key) pairs."""
-        if self.dialect == "sqlite":
-            self.executemany(f"UPDATE {table} SET {column} = ? WHERE {key} = ?", rows)
-            return
-        for chunk in self._row_chunks(rows, 2):
-            values = ", ".join(["(?, ?)"] * len(chunk))
-            self.execute(
-                f"UPDATE {table} AS t SET {column} = v.value FROM (VALUES {values}) AS v (value, key) "
-                f"WHERE t.{key} = v.key",
-                [v for row in chunk for v in row],
-            )
-
-    @staticmethod
-    def _row_chunks(rows: Iterable[Sequence[Any]], width: int) -> Iterator[list[Sequence[Any]]]:
         rows = list(rows)
-        size = max(1, min(_PG_ROWS_PER_STATEMENT, _PG_MAX_PARAMETERS // max(width, 1)))
-        for start in range(0, len(rows), size):
-            yield rows[start:start + size]
+        if not rows:
+            return
+        if self.dialect == "sqlite":
+            self.conn.executemany(f"UPDATE {table} SET {column} = ? WHERE {key} = ?", rows)
+            return
+        stage = self._stage_table(f"SELECT {column} AS value, {key} AS key FROM {table}")
+        self._copy(stage, ("value", "key"), rows)
+        self.execute(f"UPDATE {table} AS t SET {column} = s.value FROM {stage} AS s WHERE t.{key} = s.key")
+        self.execute(f"DROP TABLE {stage}")
+
+    def _stage_table(self, shape: str) -> str:
+        """A temporary table shaped like the columns `shape` selects (PostgreSQL only)."""
+        self._stages += 1
+        name = f"departures_stage_{self._stages}"
+        self.execute(f"CREATE TEMPORARY TABLE {name} AS {shape} WITH NO DATA")
+        return name
+
+    def _copy(self, table: str, columns: Sequence[str], rows: list[Sequence[Any]]) -> None:
+        with self.conn.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         return list(self.execute(sql, params).fetchall())

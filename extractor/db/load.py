@@ -148,7 +148,19 @@ def _prepare(item: Any) -> _Prepared:
     if not document.get("event_id"):
         document["event_id"] = stable_event_id(event.article_id, event.person.name, event.from_.organization)
     serialized = json.dumps(document, ensure_ascii=False)
+    if "\\u0000" in serialized and _holds_nul(document):  # the cheap test first: NUL is rare
+        raise ValueError("invalid event: a value holds a NUL character (\\u0000), which databases cannot store")
     return _Prepared(document, serialized, content_hash(serialized))
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_holds_nul(v) for v in value)
+    return False
 
 
 def _parse_json(item: Union[str, bytes]) -> Any:

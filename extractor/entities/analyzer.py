@@ -60,7 +60,9 @@ class SentenceAnalyzer:
                     continue
                 people.append(Mention(hit.start, hit.end, hit.surface, "PERSON", "persons.registry.v1"))
                 blocked_people.append(span)
-        people += self.persons.chinese_names(text, blocked_people, suspect)
+        soft = [(m.start, m.end) for m in ents.mentions if m.label in ("TRIGGER", "TIME")]
+        hard = [span for span in blocked_people if span not in soft]
+        people += self.persons.chinese_names(text, hard, suspect, soft)
         for mention in people:
             ents.add(mention)
         occupied = blocked + [(m.start, m.end) for m in people]

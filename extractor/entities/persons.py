@@ -98,39 +98,59 @@ class PersonFinder:
         char = text[end]
         if end in blocked_starts or char in self.lx.strong_right_cues or char in "（(" or self._honorific.match(text, end):
             return 2
+        if self._starts_word(text, end):
+            return 2  # 顾捷承接: an ordinary word starts right after the name
         if not _IS_CJK.match(char):
             return 1
         return 0
 
-    def _left_strength(self, text: str, start: int, blocked_ends: set[int]) -> int:
+    def _left_strength(self, text: str, start: int, blocked_ends: set[int], weak: bool = False) -> int:
         """2: right after a post, organization or role noun (负责人沈加翔); 1: a clause edge; 0: none."""
         if start in blocked_ends:
             return 2
+        if start in self._soft_ends:
+            return 1
         if start == 0:
             return 1
         char = text[start - 1]
         if char in "、和与及":
-            return 2
+            return 2 if not weak else 1
         if char in _LEFT_OK or not _IS_CJK.match(char):
             return 1
         return 0
+
+    def _starts_word(self, text: str, position: int) -> bool:
+        """Whether an ordinary two-character word starts at `position` (宣布, 承接, 发布)."""
+        word = text[position:position + 2]
+        return len(word) == 2 and self.freq(word) >= 100 and not (self.word_tags.get(word) or "").startswith("nr")
 
     def _plausible(self, candidate: str, surname_len: int) -> bool:
         given = candidate[surname_len:]
         if any(c in self.lx.not_in_given_name for c in given):
             return False
+        if candidate in self.lx.role_words:
+            return False
+        tag = self.word_tags.get(given) or ""
+        if len(given) == 2 and tag[:1] in ("v", "p", "d", "c", "u") and self.freq(given) >= 1000:
+            return False  # 曾担任, 曾任: a surname-like character before a verb
         if self._is_word(candidate) or candidate in self.lx.not_org_names:
             return False
         # 信息显, 公司存: the surname and the next character make an ordinary word
         head = candidate[: surname_len + 1]
         return not (self._is_word(head) and self.freq(head) >= 50)
 
-    def chinese_names(self, text: str, blocked: list[tuple[int, int]], suspect: list[tuple[int, int]]) -> list[Mention]:
+    def chinese_names(
+        self, text: str, blocked: list[tuple[int, int]], suspect: list[tuple[int, int]],
+        soft: list[tuple[int, int]] = (),  # type: ignore[assignment]
+    ) -> list[Mention]:
+        """`blocked`: posts, organizations (a name may follow them); `soft`: triggers, times (weaker left edges)."""
+        self._soft_ends = {e for _, e in soft}
+        blocked = list(blocked) + list(soft)
         covered = bytearray(len(text))
         for start, end in blocked + suspect:
             covered[start:end] = b"\x01" * (end - start)
         blocked_starts = {s for s, _ in blocked}
-        blocked_ends = {e for _, e in blocked}
+        blocked_ends = {e for _, e in blocked} - self._soft_ends
         for hit in self.lx.role_index.hits(text):
             blocked_ends.add(hit.end)
         found: list[Mention] = []
@@ -143,13 +163,13 @@ class PersonFinder:
             if not surname_len or covered[i]:
                 i += 1
                 continue
-            left = self._left_strength(text, i, blocked_ends)
             weak = surname_len == 1 and char in self.lx.weak_surnames
+            left = self._left_strength(text, i, blocked_ends, weak)
             if left == 0 or (weak and left < 2):
                 i += 1
                 continue
-            best = None
-            for given in (2, 1):  # prefer the longer name when both fit: 杨红霞 over 杨红
+            options = []
+            for given in (2, 1):
                 end = i + surname_len + given
                 if end > n or any(covered[i:end]):
                     continue
@@ -161,8 +181,13 @@ class PersonFinder:
                     right = 2  # a list item that is only a name: "7. 高修峰。"
                 if right == 0 or (left + right) < 3 or (weak and right < 2):
                     continue
-                best = (end, candidate)
-                break
+                options.append((right, given, end, candidate))
+            best = None
+            if options:
+                if len(options) == 2 and options[1][0] == 2 and self._starts_word(text, i + surname_len + 1):
+                    best = options[1][2:]  # 李磊宣布: 宣 starts a word, so the name is 李磊
+                else:
+                    best = max(options, key=lambda o: (o[0], o[1]))[2:]
             if best is None:
                 i += 1
                 continue
@@ -207,6 +232,11 @@ class PersonFinder:
                 continue
             if match.group(0) in self.lx.org_by_surface:
                 continue
+            after = text[match.end():match.end() + 1]
+            if after and _IS_CJK.match(after) and after not in self.lx.strong_right_cues and not any(
+                s == match.end() for s, _ in org_spans
+            ):
+                continue  # Business Insider报道: a source, not a person
             found.append(Mention(match.start(), match.end(), match.group(0), "PERSON", "persons.latin.v1"))
         return found
 

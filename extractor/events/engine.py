@@ -156,45 +156,167 @@ class EventEngine:
         return found
 
     def _implied(self, item: AnalyzedSentence, following: list[AnalyzedSentence], topic) -> list[Candidate]:  # type: ignore[no-untyped-def]
-        """原/前/曾是 + organization with a new post in the same sentence; 加入X之前 + the post held."""
+        """Moves that imply a departure: a former affiliation with a new post, 加入X之前 + the post held,
+        从X加盟Y, and a person described by one organization who joins another."""
         text = item.ents.text
         if not self.lx.join_word_index.contains_any(text):
             return []
-        found = []
-        claimed: set[str] = set()
+        found = self._before_join(item, topic)
+        claimed = {c.person for c in found}
+        dest = self.frames.destination_orgs(item)
+        has_trigger = bool(item.ents.of("TRIGGER"))
+        inherited: Mention | None = None
+        previous: Mention | None = None
         for mention, full in item.persons:
             d_start, d_end = self.frames.descriptor(item, mention)
-            formers = self.frames.former_orgs(item, (d_start, d_end))
+            formers = [o for o in self.frames.former_orgs(item, (d_start, d_end)) if o.start not in dest]
             rule = "implied.former_descriptor.v1"
+            current = None
+            if not formers and inherited is not None and previous is not None and \
+                    self.frames.coordinated_pair(text, previous, mention):
+                formers, rule = [inherited], "implied.former_shared_by_list.v1"
             if not formers:
-                # X，曾是阿里巴巴的视觉搜索总监 / X是前OpenAI…副总裁
-                _, c_end = clause_bounds(text, mention.end)
                 next_start = min([p.start for p, _ in item.persons if p.start > mention.end] + [len(text)])
-                formers = self.frames.former_orgs(item, (mention.end, min(next_start, len(text))))
+                formers = [o for o in self.frames.former_orgs(item, (mention.end, next_start)) if o.start not in dest]
                 rule = "implied.former_after_name.v1"
+                if formers:
+                    current = next((o for o in item.ents.of("ORG") if d_start <= o.start and o.end <= d_end), None)
+            if not formers:
+                formers = self._cong_join(item, mention)
+                rule = "implied.from_then_join.v1"
+            if not formers and not has_trigger:
+                formers = self._described_then_joined(item, mention, dest)
+                rule = "implied.described_then_joined.v1"
+            previous = mention
+            inherited = formers[0] if formers else None
             if not formers or full in claimed:
                 continue
-            org = formers[0]
-            dest = self.frames.destination_orgs(item)
-            if org.start in dest:
+            cand = self._implied_candidate(item, following, full, mention.source, formers[0], rule, mention.end)
+            if current is not None and cand is not None and cand.to_org is None and \
+                    current.value.canonical != formers[0].value.canonical:  # type: ignore[union-attr]
+                cand.to_org = current.value.canonical  # type: ignore[union-attr]
+                cand.to_kind = cand.to_kind or self.lx.dest_kind_of_org(current.value.kind)  # type: ignore[union-attr]
+                cand.note("to.organization", cand.to_org, "destination.current_descriptor.v1")
+            if cand is None:
+                continue
+            claimed.add(full)
+            found.append(cand)
+        if not item.persons and topic is not None:
+            # "7. 高修峰。原大疆系统工程部负责人，现任拓竹CTO。": the list item's name is the subject
+            head = text.lstrip()
+            org = next(iter(item.ents.of("ORG")), None)
+            if org is not None and any(head.startswith(m) for m in self.lx.former_markers) and org.start <= 4:
+                cand = self._implied_candidate(item, following, topic[0], "subject.paragraph_topic.v1", org,
+                                               "implied.former_topic.v1", org.end)
+                if cand is not None:
+                    found.append(cand)
+        return found
+
+    def _implied_candidate(self, item, following, full, person_rule, org, rule, search_from) -> Candidate | None:  # type: ignore[no-untyped-def]
+        cand = Candidate(person=full, sentence=item.sentence, kind="implied", confidence=0.7)
+        cand.org = org_entry(org)
+        cand.note("person", full, person_rule)
+        cand.note("from.organization", cand.org.canonical, rule)  # type: ignore[union-attr]
+        titles = [t for t in item.ents.of("TITLE") if t.start >= org.end and t.start - org.end <= 12]
+        if titles:
+            cand.position = titles[0].text
+            cand.note("from.position", cand.position, titles[0].source)
+        units = [u for u in item.ents.of("UNIT") if u.start >= org.start and u.start - org.end <= 2]
+        if units:
+            cand.unit = units[0].text
+            cand.note("from.unit", cand.unit, units[0].source)
+        elif cand.org.unit:  # type: ignore[union-attr]
+            cand.unit = cand.org.unit  # type: ignore[union-attr]
+            cand.note("from.unit", cand.unit, "orgs.division.v1")
+        self.args.destination(cand, [item, *following], min(search_from, org.end), cand.org)
+        if cand.to_org is None and cand.to_kind is None and self._current_post(item, cand) is None:
+            return None  # a former post with nothing new: a biography line, not a move
+        return cand
+
+    def _current_post(self, item: AnalyzedSentence, cand: Candidate) -> str | None:
+        """X是Adept AI CTO / 现任拓竹CTO: a post at another organization held now."""
+        text = item.ents.text
+        for org in item.ents.of("ORG"):
+            if cand.org is not None and org.value.canonical == cand.org.canonical:  # type: ignore[union-attr]
+                continue
+            before = text[max(0, org.start - 3):org.start]
+            title = next((t for t in item.ents.of("TITLE") if 0 <= t.start - org.end <= 2), None)
+            if title is not None and any(before.endswith(c) for c in ("是", "现任", "如今是", "目前是", "担任")):
+                cand.to_org = org.value.canonical  # type: ignore[union-attr]
+                cand.to_position = title.text
+                cand.to_kind = cand.to_kind or self.lx.dest_kind_of_org(org.value.kind)  # type: ignore[union-attr]
+                cand.note("to.organization", cand.to_org, "destination.current_post.v1")
+                return cand.to_org
+        return None
+
+    def _cong_join(self, item: AnalyzedSentence, person: Mention) -> list[Mention]:
+        """刚从吉利加盟不久的易寒 / 他从顺为资本执行董事的位置转到滴滴."""
+        text = item.ents.text
+        out = []
+        for org in item.ents.of("ORG"):
+            if text[org.start - 1:org.start] != "从":
+                continue
+            rest = text[org.end:org.end + 20]
+            join = self.lx.join_index.hits(rest)
+            if join and (abs(org.start - person.end) <= 20 or abs(person.start - org.end) <= 30):
+                out.append(org)
+                break
+        return out
+
+    def _described_then_joined(self, item: AnalyzedSentence, person: Mention, dest: set[int]) -> list[Mention]:
+        """智谱的视频模型负责人丁铭，也已经加入字节: described by one organization, joining another."""
+        text = item.ents.text
+        d_start, d_end = self.frames.descriptor(item, person)
+        described = [o for o in item.ents.of("ORG") if d_start <= o.start and o.end <= d_end and o.start not in dest]
+        if not described or not any(t for t in item.ents.of("TITLE") if d_start <= t.start and t.end <= d_end):
+            return []
+        next_person = min([p.start for p, _ in item.persons if p.start > person.end] + [len(text)])
+        for hit in self.lx.join_index.hits(text[person.end:next_person]):
+            start = person.end + hit.end
+            target = next((o for o in item.ents.of("ORG") if 0 <= o.start - start <= 6), None)
+            if target is not None and target.value.canonical != described[-1].value.canonical:  # type: ignore[union-attr]
+                return [described[-1]]
+        return []
+
+    def _before_join(self, item: AnalyzedSentence, topic) -> list[Candidate]:  # type: ignore[no-untyped-def]
+        """加入宏达电之前，他在Orange…最后的职务是执行副总裁: the post held before the move."""
+        text = item.ents.text
+        found = []
+        for hit in self.lx.join_index.hits(text):
+            target = next((o for o in item.ents.of("ORG") if 0 <= o.start - hit.end <= 2), None)
+            if target is None:
+                continue
+            after = text[target.end:target.end + 3]
+            if not any(after.startswith(cue) for cue in self.lx.triggers.before_join_cues):
+                continue
+            origin = next((o for o in item.ents.of("ORG") if o.start > target.end
+                           and o.value.canonical != target.value.canonical), None)  # type: ignore[union-attr]
+            if origin is None:
+                continue
+            named = [(m, f) for m, f in item.persons if m.start < origin.start]
+            if named:
+                full, rule = named[-1][1], named[-1][0].source
+            elif topic is not None:
+                full, rule = topic[0], "subject.anaphor.v1"
+            else:
                 continue
             cand = Candidate(person=full, sentence=item.sentence, kind="implied", confidence=0.7)
-            cand.org = org_entry(org)
-            cand.note("person", full, mention.source)
-            cand.note("from.organization", cand.org.canonical, rule)  # type: ignore[union-attr]
-            titles = [t for t in item.ents.of("TITLE") if t.start >= org.end and t.start - org.end <= 12]
+            cand.org = org_entry(origin)
+            cand.note("person", full, rule)
+            cand.note("from.organization", cand.org.canonical, "implied.before_joining.v1")  # type: ignore[union-attr]
+            titles = [t for t in item.ents.of("TITLE") if t.start > origin.end]
             if titles:
-                cand.position = titles[0].text
-                cand.note("from.position", cand.position, titles[0].source)
-            units = [u for u in item.ents.of("UNIT") if u.start >= org.start and u.start - org.end <= 2]
+                cand.position = titles[-1].text
+                cand.note("from.position", cand.position, titles[-1].source)
+            units = [u for u in item.ents.of("UNIT") if u.start > origin.end]
             if units:
-                cand.unit = units[0].text
-                cand.note("from.unit", cand.unit, units[0].source)
-            elif cand.org.unit:  # type: ignore[union-attr]
-                cand.unit = cand.org.unit  # type: ignore[union-attr]
-            self.args.destination(cand, [item, *following], 0, cand.org)
-            if cand.to_org is None and cand.to_kind is None:
-                continue  # a former post with nothing new: a biography line, not a move
-            claimed.add(full)
+                cand.unit = units[-1].text
+            cand.to_org = target.value.canonical  # type: ignore[union-attr]
+            cand.to_kind = self.lx.dest_kind_of_org(target.value.kind)  # type: ignore[union-attr]
+            cand.note("to.organization", cand.to_org, "implied.before_joining.v1")
+            times = [t for t in item.ents.of("TIME") if t.end <= hit.start and t.value.value]  # type: ignore[union-attr]
+            if times:
+                cand.time = times[-1].value  # type: ignore[assignment]
+                cand.note("date", cand.time.value, "date.join_date.v1")  # type: ignore[union-attr]
             found.append(cand)
         return found

@@ -19,6 +19,7 @@ from ..entities.mentions import Mention, SentenceEntities
 from .candidate import Candidate
 
 _CLAUSE_BREAK = re.compile(r"[，,；;：:]")
+_LIST_JOIN = re.compile(r"[，,](?=以及|及|和|还有)")
 _COORD = re.compile(r"^[^，,；;。]*?[和与及、跟][^，,；;。]*$")
 
 
@@ -53,12 +54,16 @@ class FrameBuilder:
         k = last
         while k > 0:
             prev = persons[k - 1][0]
-            gap = text[prev.end:persons[k][0].start]
+            gap = _LIST_JOIN.sub("和", text[prev.end:persons[k][0].start])
             if prev.start < floor or not _COORD.match(gap) or len(gap) > 25:
                 break
             chosen.insert(0, k - 1)
             k -= 1
         return chosen
+
+    def coordinated_pair(self, text: str, first: Mention, second: Mention) -> bool:
+        gap = _LIST_JOIN.sub("和", text[first.end:second.start])
+        return bool(_COORD.match(gap)) and len(gap) <= 25
 
     def subjects(
         self, item: AnalyzedSentence, trigger: Mention, topic: tuple[str, str] | None

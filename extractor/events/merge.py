@@ -32,6 +32,12 @@ def group_candidates(candidates: list[Candidate]) -> list[list[Candidate]]:
         homes = [key for key in groups if key[0] == person and key[1] is not None]
         if len(homes) == 1:
             groups[homes[0]].extend(groups.pop((person, None)))
+        elif homes:
+            # the same departure told again without its organization: keep the evidence, not a new event
+            stray = groups.pop((person, None))
+            nearest = min(homes, key=lambda k: min(abs(c.sentence.start - s.sentence.start)
+                                                   for c in groups[k] for s in stray))
+            groups[nearest].extend(stray)
     return list(groups.values())
 
 
