@@ -235,5 +235,41 @@ def extract(
     raise typer.Exit(summary.exit_code)
 
 
+@app.command()
+def normalize(
+    source: str = typer.Argument(..., help="A text file (UTF-8, GBK or Big5), or - for stdin."),
+    rules: Optional[Path] = typer.Option(None, "--rules", help="A folder of rule files overlaid on the shipped rules."),
+    converter: Optional[str] = typer.Option(
+        None, "--converter", help="t2s converter: opencc-pyo3 (default) or opencc-python-reimplemented."),
+    suspects: bool = typer.Option(False, "--suspects", help="List text lost as '?' on stderr, with offsets."),
+) -> None:
+    """Print an article as the extractor reads it: repaired, in simplified script.
+
+    Exit 0 on success, 1 when the input cannot be read or decoded, 2 for a usage error.
+    """
+    from .convert import ConverterError
+    from .decoding import DecodeError, decode_bytes
+    from .normalize import Normalizer
+    from .rulebook import RuleFileError
+
+    try:
+        data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+        text = decode_bytes(data).text
+    except (OSError, DecodeError) as exc:
+        typer.echo(f"Error: cannot read {source}: {exc}", err=True)
+        raise typer.Exit(1)
+    try:
+        normalizer = Normalizer(rules_dir=rules, converter=converter)
+    except (ConverterError, RuleFileError) as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(2)
+    result = normalizer.normalize(text)
+    sys.stdout.write(result.text if result.text.endswith("\n") or not result.text else result.text + "\n")
+    if suspects:
+        for start, end in result.suspect_spans:
+            s_start, s_end = result.source_span(start, end)
+            typer.echo(f"suspect {start}-{end} (original {s_start}-{s_end}): {result.text[start:end]}", err=True)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()

@@ -141,7 +141,8 @@ class DateFinder:
             return TimeMention(m.start(), m.end(), text, _iso(year, month, day), "day" if day else "month", False, year)
         if g["bpart"]:
             part = self.rules.year_parts[g["bpart"]]
-            year = anchor if anchor is not None else (pub.year if pub else None)
+            # 将于年底卸任: a bare part of a year is told from the publication date, not an earlier year
+            year = pub.year if pub else anchor
             if year is None or part.month is None:
                 return TimeMention(m.start(), m.end(), text, None, None, False)
             return TimeMention(m.start(), m.end(), text, _iso(year, part.month), part.precision, False, year)

@@ -68,6 +68,7 @@ class TitlesFile(Rule):
     titles: list[str]
     title_joiners: list[str]
     modifier_stops: str
+    generic_prefixes: list[str]
     rank_pattern: str
 
     _check = field_validator("titles")(classmethod(lambda cls, v: _no_blank(v)))

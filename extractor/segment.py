@@ -47,6 +47,10 @@ class Segmenter:
     def word_frequency(self, word: str) -> int:
         return self.tokenizer.FREQ.get(word, 0) or 0
 
+    def tag_of(self, word: str) -> str:
+        """jieba's part-of-speech tag of a dictionary word ('' when unknown)."""
+        return jieba.posseg.dt.word_tag_tab.get(word, "") or ""
+
     def tag(self, text: str) -> list[tuple[str, str]]:
         return [(pair.word, pair.flag) for pair in self._tags.cut(text)]
 

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import copy
 import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extractor.db import (
     LATEST_VERSION,
@@ -197,6 +200,23 @@ def test_the_schema_is_versioned_and_migrating_twice_is_a_no_op(db_url: str) -> 
         assert db.query("SELECT version FROM schema_version ORDER BY version") == [
             (v,) for v in range(1, LATEST_VERSION + 1)
         ]
+
+
+_names = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1, max_size=30)
+
+
+@settings(max_examples=25, deadline=None)
+@given(name=_names.filter(str.strip), org=_names.filter(str.strip), text=_names)
+def test_any_text_round_trips_and_two_articles_make_one_departure(name: str, org: str, text: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        db_url = str(Path(folder) / "d.db")
+        load_events([event("a1", name, org, evidence=[text]), event("a2", name, org)], db_url)
+        with connect(db_url) as db:
+            exported = list(export_events(db))
+            merged = list(export_merged(db))
+    assert {e["person"]["name"] for e in exported} == {name}
+    assert exported[0]["from"]["organization"] == org and exported[0]["evidence"][0]["text"] == text
+    assert len(merged) == 1 and merged[0]["n_articles"] == 2
 
 
 # -- SQLite only ------------------------------------------------------------------------------------

@@ -10,7 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from opencc_pyo3 import OpenCC
+from typer.testing import CliRunner
 
+from extractor.cli import app
 from extractor.normalize import Normalizer, normalization_throughput
 
 TRADITIONAL_FIXTURES = {
@@ -145,9 +147,27 @@ _DAMAGE = list("據業界面領網域阿裡里著乾於漢語，。（）「」?
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(_DAMAGE), max_size=40).map("".join))
-def test_normalizing_normalized_text_changes_nothing(text: str) -> None:
-    once = _SHARED.normalize(text).text
-    assert _SHARED.normalize(once).text == once
+def test_normalizing_normalized_text_changes_nothing(normalizer: Normalizer, text: str) -> None:
+    once = normalizer.normalize(text).text
+    assert normalizer.normalize(once).text == once
 
 
-_SHARED = Normalizer()
+def test_the_normalize_command_prints_clean_text_and_reports_lost_characters(repo_root: Path) -> None:
+    path = repo_root / "fixtures/dev/articles/d12_xiaomi_founders_noisy.txt"
+    result = CliRunner().invoke(app, ["normalize", str(path), "--suspects"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("小米12号员工李伟星离职 创始「喝粥」团队再少一人\n2022年2月17日\n据报道，")
+    assert result.stderr.splitlines()[0] == "suspect 117-122 (original 126-131): 小米?的共"
+
+
+def test_the_normalize_command_reads_gbk_from_stdin() -> None:
+    result = CliRunner().invoke(app, ["normalize", "-"], input="阿里巴巴副总裁离职".encode("gbk"))
+    assert result.exit_code == 0
+    assert result.stdout == "阿里巴巴副总裁离职\n"
+
+
+def test_the_normalize_command_exit_codes(tmp_path: Path) -> None:
+    missing = CliRunner().invoke(app, ["normalize", str(tmp_path / "none.txt")])
+    assert missing.exit_code == 1 and "cannot read" in missing.stderr
+    bad = CliRunner().invoke(app, ["normalize", "-", "--converter", "tw2sp"], input=b"x")
+    assert bad.exit_code == 2 and "unknown converter 'tw2sp'" in bad.stderr

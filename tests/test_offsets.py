@@ -130,8 +130,8 @@ def test_a_whole_article_maps_back_to_its_original_text(repo_root: Path, normali
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.characters(codec=None, exclude_categories=())))
-def test_any_text_normalizes_with_a_sound_map(text: str) -> None:
-    result = _SHARED.normalize(text)
+def test_any_text_normalizes_with_a_sound_map(normalizer: Normalizer, text: str) -> None:
+    result = normalizer.normalize(text)
     assert_map_sound(result)
     for start, end in result.suspect_spans:
         assert 0 <= start < end <= len(result.text)
@@ -142,10 +142,8 @@ _DAMAGE = list("據(jù)業(yè)界 * 面領網域阿裡里著乾於\n\r\t\u3000
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(_DAMAGE + ["(jù)", "(chuàng)", " * ", "&nbsp;", "&#x4e2d;", "??"]), max_size=40).map("".join))
-def test_damaged_text_normalizes_with_a_sound_map(text: str) -> None:
-    result = _SHARED.normalize(text)
+def test_damaged_text_normalizes_with_a_sound_map(normalizer: Normalizer, text: str) -> None:
+    result = normalizer.normalize(text)
     assert_map_sound(result)
     assert "\r" not in result.text and "\u200b" not in result.text
 
-
-_SHARED = Normalizer()

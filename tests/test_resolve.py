@@ -165,7 +165,8 @@ def test_resolving_everything_again_changes_nothing(seeds_db: str) -> None:
 
 def test_an_updated_event_moves_between_departures(seeds_db: str, tmp_path: Path) -> None:
     # the same event id (as the first load computed it), now naming another organization
-    moved = dict(ARTICLE_001[0], event_id=stable_event_id("001", "薄列峰", "阿里巴巴"), **{"from": {"organization": "腾讯"}})
+    moved = dict(ARTICLE_001[0], event_id=stable_event_id("001", "薄列峰", "阿里巴巴"))
+    moved["from"] = {"organization": "腾讯"}
     load_events(write_jsonl(tmp_path / "moved.jsonl", [moved]), seeds_db)
     departures = merged_by_person(seeds_db)
 

@@ -57,7 +57,7 @@ def parse_db_url(url: Optional[str]) -> DbTarget:
 
 
 def _hide_password(url: str) -> str:
-    head, sep, tail = url.partition("@")
+    head, sep, tail = url.rpartition("@")
     if not sep or ":" not in head.split("//", 1)[-1]:
         return url
     scheme_user = head.rsplit(":", 1)[0]
@@ -194,6 +194,14 @@ class Database:
             if not isinstance(exc, _driver_errors(self.dialect)):
                 raise
             raise DatabaseError(f"{doing} {self.target.describe()} failed: {exc}".strip()) from exc
+
+    def lock(self, name: str) -> None:
+        """Serialize a step across processes until the current transaction ends.
+
+        SQLite needs nothing more: `transaction()` already holds the database's write lock.
+        """
+        if self.dialect == "postgresql":
+            self.execute("SELECT pg_advisory_xact_lock(hashtext(?))", (f"departures:{name}",))
 
     def close(self) -> None:
         self.conn.close()

@@ -217,7 +217,9 @@ def _write_batch(db: Database, batch: list[_Prepared], summary: LoadSummary) -> 
             "organizations", ("org_key", "name"), list(organizations.items()),
             on_conflict="ON CONFLICT (org_key) DO NOTHING",
         )
-        db.insert_rows("events", _EVENT_COLUMNS, [_event_row(item, now) for item in todo], on_conflict=_ON_EVENT_CONFLICT)
+        db.insert_rows(
+            "events", _EVENT_COLUMNS, [_event_row(item, now) for item in todo], on_conflict=_ON_EVENT_CONFLICT
+        )
         names = [row for item in todo for row in _name_rows(item.document)]
         db.insert_rows("event_names", ("event_id", "position", "name", "match_key"), names)
         db.insert_rows(

@@ -57,6 +57,7 @@ class _UnionFind:
 def resolve_pending(db: Database) -> ResolveSummary:
     """Re-resolve every person whose names a load queued; a no-op when the queue is empty."""
     with db.transaction():
+        db.lock("resolve")  # two loads finishing together must not rebuild the same people at once
         seeds = [row[0] for row in db.query("SELECT match_key FROM resolve_queue")]
         if not seeds:
             return ResolveSummary()
@@ -80,13 +81,15 @@ def _resolve(db: Database, seeds: list[str]) -> ResolveSummary:
     old_people = {row[0] for row in db.query_in(
         "SELECT DISTINCT e.person_id FROM events e JOIN event_names n ON n.event_id = e.event_id "
         "WHERE e.person_id IS NOT NULL AND n.match_key {in}", seeds)}
-    old_people |= {row[0] for row in db.query_in("SELECT DISTINCT person_id FROM person_aliases WHERE match_key {in}", seeds)}
+    old_people |= {row[0] for row in db.query_in(
+        "SELECT DISTINCT person_id FROM person_aliases WHERE match_key {in}", seeds)}
     start = set(seeds) | {row[0] for row in db.query_in(
         "SELECT n.match_key FROM events e JOIN event_names n ON n.event_id = e.event_id "
         "WHERE n.match_key IS NOT NULL AND e.person_id {in}", old_people)}
 
     names = _reachable_names(db, start)
-    sources = {row[0]: row for row in db.query_in(f"SELECT {_SOURCE_COLUMNS} FROM events WHERE event_id {{in}}", names)}
+    sources = {row[0]: row for row in db.query_in(
+        f"SELECT {_SOURCE_COLUMNS} FROM events WHERE event_id {{in}}", names)}
     old_people |= {row[15] for row in sources.values() if row[15] is not None}
 
     groups = _people(names)
@@ -127,7 +130,8 @@ def _reachable_names(db: Database, start: set[str]) -> dict[str, list[tuple[int,
     seen, frontier = set(), set(start)
     while frontier:
         seen |= frontier
-        found = {row[0] for row in db.query_in("SELECT DISTINCT event_id FROM event_names WHERE match_key {in}", frontier)}
+        found = {row[0] for row in db.query_in(
+            "SELECT DISTINCT event_id FROM event_names WHERE match_key {in}", frontier)}
         new_events = found - names.keys()
         for event_id, position, name, key in db.query_in(
             "SELECT event_id, position, name, match_key FROM event_names WHERE event_id {in}", new_events

@@ -140,9 +140,7 @@ def require_schema(db: Database) -> None:
 def migrate(db: Database) -> int:
     """Bring the schema up to `LATEST_VERSION`; returns the number of steps applied."""
     with db.transaction():
-        if db.dialect == "postgresql":
-            # Two processes migrating one database at once take turns.
-            db.execute("SELECT pg_advisory_xact_lock(?)", (0x6465_7061,))
+        db.lock("migrate")  # two processes migrating one database at once take turns
         db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
         version = current_version(db)
         if version > LATEST_VERSION:
@@ -163,5 +161,8 @@ def _has_version_table(db: Database) -> bool:
     if db.dialect == "sqlite":
         sql = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
     else:
-        sql = "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'schema_version'"
+        sql = (
+            "SELECT 1 FROM information_schema.tables "
+            "WHERE table_schema = current_schema() AND table_name = 'schema_version'"
+        )
     return bool(db.query(sql))

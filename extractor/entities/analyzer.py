@@ -18,7 +18,7 @@ class SentenceAnalyzer:
     def __init__(self, lexicon: Lexicon, date_finder: DateFinder, segmenter: Segmenter) -> None:
         self.lx = lexicon
         self.dates = date_finder
-        self.orgs = OrgFinder(lexicon)
+        self.orgs = OrgFinder(lexicon, segmenter)
         self.persons = PersonFinder(lexicon, segmenter)
 
     def analyze(
@@ -44,6 +44,10 @@ class SentenceAnalyzer:
         for time in self.dates.find(text, pub, context_year):
             ents.add(Mention(time.start, time.end, time.text, "TIME", "dates.patterns.v1", time))
         blocked = [(m.start, m.end) for m in ents.mentions] + suspect
+        units = self.orgs.units(text, orgs + shape, blocked)
+        for mention in units:
+            ents.add(mention)
+        blocked += [(m.start, m.end) for m in units]
         titles = self.orgs.posts(text, blocked)
         for mention in titles:
             ents.add(mention)
@@ -66,8 +70,6 @@ class SentenceAnalyzer:
         for mention in people:
             ents.add(mention)
         occupied = blocked + [(m.start, m.end) for m in people]
-        for mention in self.orgs.units(text, orgs + shape, occupied):
-            ents.add(mention)
         for hit in self.lx.anaphor_index.hits(text):
             if not overlaps((hit.start, hit.end), occupied):
                 ents.add(Mention(hit.start, hit.end, hit.surface, "ANAPHOR", "persons.anaphor.v1"))

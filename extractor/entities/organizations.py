@@ -10,17 +10,20 @@ from __future__ import annotations
 import re
 
 from ..lexicon import Hit, Lexicon, OrgEntry, PhraseIndex
+from ..segment import Segmenter
 from .mentions import Mention
 
 _NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 # Words that end the left edge of a shape-recognized name: verbs, particles, quantifiers.
 _LEFT_STOP = set("去到至赴往入进的、，,。；;：:（(）)“”\"「」《》在从于和与及被是为到任向由了家个位名将又也已曾原前现即其该这那并而对给让把")
+_LATIN_STEM = re.compile(r"^[A-Za-z][A-Za-z0-9.\- ]*\s?$")
 _GENERIC_BEFORE = ("一家", "家", "个", "这家", "那家", "该")
 
 
 class OrgFinder:
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(self, lexicon: Lexicon, segmenter: "Segmenter | None" = None) -> None:
         self.lx = lexicon
+        self.segmenter = segmenter
         self.suffix_index = PhraseIndex({s.suffix: s for s in lexicon.org_patterns.suffixes})
         self.stops = set(lexicon.titles.modifier_stops)
         self.joiners = lexicon.titles.title_joiners
@@ -54,11 +57,25 @@ class OrgFinder:
             if any(before.endswith(g) for g in _GENERIC_BEFORE):
                 continue  # 一家清洁机器人公司: a description, not a name
             name = text[start:hit.end]
-            if name in self.lx.not_org_names:
+            stem = text[start:hit.start]
+            if name in self.lx.not_org_names or not self._name_like(stem, hit.value):
                 continue
             entry = OrgEntry(name, hit.value.kind)
             found.append(Mention(start, hit.end, name, "ORG", "orgs.suffix_shape.v1", entry))
         return found
+
+    def _name_like(self, stem: str, suffix) -> bool:  # type: ignore[no-untyped-def]
+        """A proper name, not a description: 两氢一氧公司 yes, 清洁机器人公司 or 通知公司 no."""
+        if suffix.latin:
+            return bool(_LATIN_STEM.match(stem))
+        if self.segmenter is None:
+            return True
+        words = self.segmenter.cut(stem)
+        if any(len(w) > 1 and self.segmenter.tag_of(w).startswith("v") for w in words):
+            return False  # 说服公司, 通知公司: a verb makes it a clause
+        if suffix.suffix == "公司" and all(len(w) > 1 and self.segmenter.word_frequency(w) > 0 for w in words):
+            return False  # 清洁机器人公司: ordinary words describing a kind of company
+        return True
 
     def units(self, text: str, orgs: list[Mention], blocked: list[tuple[int, int]]) -> list[Mention]:
         """Named parts of an organization: 自动驾驶实验室, 语音团队, 智能驾驶事业群组, AI Lab."""
@@ -68,8 +85,14 @@ class OrgFinder:
                 continue
             floor = max([e for s, e in blocked if e <= hit.start], default=0)
             start = self._extend_left(text, hit.start, floor, 10)
+            while start > floor + 1 and text[start - 1] == " " and text[start - 2].isascii() and text[start - 2].isalnum():
+                start = self._extend_left(text, start - 1, floor, 10)  # AI Labs, Applied Vision Team
             while start < hit.start and text[start] == " ":
                 start += 1
+            for prefix in self.lx.titles.generic_prefixes:
+                if text.startswith(prefix, start) and start + len(prefix) < hit.start:
+                    start += len(prefix)
+                    break
             if hit.start - start < 1 and hit.surface not in ("Lab", "Labs"):
                 continue
             found.append(Mention(start, hit.end, text[start:hit.end], "UNIT", "orgs.unit_suffix.v1"))
@@ -89,7 +112,11 @@ class OrgFinder:
                 if char in self.stops or not _NAME_CHAR.match(char):
                     break
                 start -= 1
-            if found and text[found[-1].end:start] in ("兼", "暨") and start == found[-1].end + 1:
+            for prefix in self.lx.titles.generic_prefixes:
+                if text.startswith(prefix, start) and start + len(prefix) <= hit.start:
+                    start += len(prefix)
+                    break
+            if found and text[found[-1].end:start] in self.joiners[:2] and start == found[-1].end + 1:
                 previous = found.pop()
                 start = previous.start
             found.append(Mention(start, hit.end, text[start:hit.end], "TITLE", "titles.lexicon_modifier.v1", hit.surface))

@@ -116,7 +116,28 @@ class EventEngine:
             out.extend(self._implied(item, following, paragraph_topic))
             if item.persons:
                 topic = (item.persons[-1][1], item.sentence.paragraph)
+        self._fill_dominant_org(analyzed, out)
         return out
+
+    def _fill_dominant_org(self, analyzed: list[AnalyzedSentence], candidates: list[Candidate]) -> None:
+        """An announcement says 本公司 and a roundup says 公司: the organization the article is about."""
+        counts: dict[str, int] = {}
+        entries = {}
+        for item in analyzed:
+            for org in item.ents.of("ORG"):
+                if org.source != "orgs.gazetteer.v1":
+                    continue
+                counts[org.value.canonical] = counts.get(org.value.canonical, 0) + 1  # type: ignore[union-attr]
+                entries.setdefault(org.value.canonical, org.value)  # type: ignore[union-attr]
+        ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+        if not ranked or ranked[0][1] < 3 or (len(ranked) > 1 and ranked[1][1] * 2 > ranked[0][1]):
+            return
+        dominant = entries[ranked[0][0]]
+        for cand in candidates:
+            if cand.org is None:
+                cand.org = dominant
+                cand.confidence -= 0.1
+                cand.note("from.organization", dominant.canonical, "org.article_dominant.v1")
 
     def _explicit(self, item, following, trigger, subjects, rule) -> list[Candidate]:  # type: ignore[no-untyped-def]
         found = []
@@ -153,7 +174,35 @@ class EventEngine:
             if cand.org is None:
                 cand.confidence -= 0.2
             found.append(cand)
+            if trigger.value.object == "after":
+                found.extend(self._more_objects(item, trigger, cand))
         return found
+
+    def _more_objects(self, item: AnalyzedSentence, trigger: Mention, first: Candidate) -> list[Candidate]:
+        """辞任A主席、B执行董事及C非执行董事: one departure per organization listed."""
+        text = item.ents.text
+        orgs = [o for o in item.ents.of("ORG") if o.start >= trigger.end]
+        titles = item.ents.of("TITLE")
+        extra = []
+        position = trigger.end
+        for org in orgs:
+            gap = text[position:org.start]
+            if len(gap) > 20 or any(c in gap for c in "，,。；;"):
+                break
+            position = org.end
+            title = next((t for t in titles if 0 <= t.start - org.end <= 1), None)
+            if title is not None:
+                position = title.end
+            if first.org is not None and org.value.canonical == first.org.canonical:  # type: ignore[union-attr]
+                continue
+            cand = Candidate(person=first.person, sentence=item.sentence, kind=first.kind, confidence=first.confidence)
+            cand.org = org.value  # type: ignore[assignment]
+            cand.position = title.text if title else None
+            cand.time, cand.certainty, cand.reason = first.time, first.certainty, first.reason
+            cand.note("person", first.person, "subject.shared_with_list.v1")
+            cand.note("from.organization", org.value.canonical, "org.trigger_object_list.v1")  # type: ignore[union-attr]
+            extra.append(cand)
+        return extra
 
     def _implied(self, item: AnalyzedSentence, following: list[AnalyzedSentence], topic) -> list[Candidate]:  # type: ignore[no-untyped-def]
         """Moves that imply a departure: a former affiliation with a new post, 加入X之前 + the post held,
@@ -229,6 +278,13 @@ class EventEngine:
             cand.unit = cand.org.unit  # type: ignore[union-attr]
             cand.note("from.unit", cand.unit, "orgs.division.v1")
         self.args.destination(cand, [item, *following], min(search_from, org.end), cand.org)
+        text = item.ents.text
+        joins = [h.start for h in self.lx.join_word_index.hits(text) if h.start >= search_from]
+        limit = joins[0] if joins else len(text)
+        times = [t for t in item.ents.of("TIME") if t.end <= limit and t.value.value]  # type: ignore[union-attr]
+        if times:
+            cand.time = times[-1].value  # type: ignore[assignment]
+            cand.note("date", cand.time.value, "date.move_time.v1")  # type: ignore[union-attr]
         if cand.to_org is None and cand.to_kind is None and self._current_post(item, cand) is None:
             return None  # a former post with nothing new: a biography line, not a move
         return cand

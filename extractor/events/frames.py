@@ -150,7 +150,8 @@ class FrameBuilder:
         for hit in self.lx.join_index.hits(text):
             for org in orgs:
                 if org.start >= hit.end and org.start - hit.end <= 4:
-                    dest.add(org.start)
+                    if not (hit.value == "company" and text[hit.end:org.start].startswith("的")):
+                        dest.add(org.start)
                     break
         for hit in self.lx.join_word_index.hits(text):
             if hit.surface in self.recruit:
@@ -206,7 +207,7 @@ class FrameBuilder:
                 return chosen, "org.descriptor.v1"
             between = [o for o in item.ents.of("ORG") if person.end <= o.start and o.end <= trigger.start and o.start not in dest]
             if between:
-                return between[0], "org.before_trigger.v1"
+                return between[-1], "org.before_trigger.v1"
         before = [o for o in item.ents.of("ORG") if o.end <= trigger.start and o.start not in dest]
         if before:
             return before[-1], "org.sentence_before.v1"
