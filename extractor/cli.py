@@ -133,40 +133,57 @@ def export(
 
 @app.command()
 def run(
-    inputs: list[str] = typer.Argument(..., help="Article files (.txt, .html, .jsonl) or folders of them; - reads stdin."),
+    inputs: list[str] = typer.Argument(
+        ..., help="Article files (.txt, .html, .htm, .jsonl) or folders of them; - reads JSON Lines from stdin."),
     db: Optional[str] = typer.Option(None, "--db", help=_DB_HELP),
     errors: Optional[Path] = typer.Option(
-        None, "--errors", help="Write one JSON line per failed article here (default: readable lines on stderr)."),
+        None, "--errors", help="Write one JSON line per failed article here instead of readable lines on stderr."),
     events: Optional[Path] = typer.Option(None, "--events", help="Keep the extracted events in this file."),
-    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Extraction processes [default: one per CPU]."),
+    workers: Optional[int] = typer.Option(
+        None, "--workers", min=1, help="Extraction processes; 1 runs in this process.  [default: number of cores]"),
     published_at: Optional[str] = typer.Option(
-        None, "--published-at", help="Publication date (YYYY, YYYY-MM or YYYY-MM-DD) for articles that give none."),
+        None, "--published-at", help="Publication date (YYYY-MM-DD, YYYY-MM or YYYY) for articles that give none."),
     rules: Optional[Path] = typer.Option(None, "--rules", help="A folder of rule files overlaid on the shipped rules."),
-    quiet: bool = typer.Option(False, "--quiet", help="No progress on stderr, only the final summary."),
+    quiet: bool = typer.Option(False, "--quiet", help="No progress line on stderr, only the final summary."),
 ) -> None:
     """The daily job: extract departure events from articles, load them and merge them into the database.
 
-    Exit 1 if any article failed (see --errors) or the database could not be used.
+    Prints a summary on stderr (articles, failures, events, departures). Exit 0 when every article went
+    through, 1 when any failed or the database could not be used, 2 for a usage error.
     """
     from .batch import BatchInterrupted
+    from .datelines import parse_iso_date
     from .db import DatabaseError, DatabaseUrlError
     from .rulebook import RuleFileError
     from .runjob import run_job
 
+    def usage_error(message: str) -> typer.Exit:
+        typer.echo(f"Error: {message}", err=True)
+        return typer.Exit(2)
+
+    missing = [path for path in inputs if path != "-" and not Path(path).exists()]
+    if missing:
+        raise usage_error(f"no such input: {', '.join(missing)}")
+    if published_at is not None and parse_iso_date(published_at) is None:
+        raise usage_error(f"--published-at {published_at!r} is not a date: use YYYY-MM-DD (or YYYY-MM, YYYY)")
+    if rules is not None and not rules.is_dir():
+        raise usage_error(f"--rules {rules}: not a folder")
     try:
         summary = run_job(
-            inputs, db, events_path=events, errors_path=errors, workers=workers,
-            published_at=published_at, quiet=quiet, rules_dir=rules,
+            inputs, db, events_path=events, errors_path=errors, workers=workers, quiet=quiet,
+            published_at=parse_iso_date(published_at) if published_at else None, rules_dir=rules,
         )
     except (DatabaseUrlError, RuleFileError) as exc:
-        typer.echo(f"Error: {exc}", err=True)
-        raise typer.Exit(2)
+        raise usage_error(str(exc))
     except DatabaseError as exc:
         typer.echo(f"Error: {exc}", err=True)
         raise typer.Exit(1)
     except BatchInterrupted as exc:
-        typer.echo(f"interrupted after {exc.summary.line()}: nothing was loaded into the database", err=True)
+        typer.echo(f"run: interrupted after {exc.summary.line()}; nothing was loaded into the database", err=True)
         raise typer.Exit(128 + exc.signum)
+    except OSError as exc:
+        typer.echo(f"Error: cannot write {exc.filename or 'the events'}: {exc.strerror or exc}", err=True)
+        raise typer.Exit(1)
     _load_report(summary.load, str(events) if events else "the extracted events")
     typer.echo(f"run: {summary.line()}", err=True)
     if not summary.ok:

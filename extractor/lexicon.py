@@ -132,6 +132,7 @@ class Lexicon:
         )
         self.former_markers = tuple(sorted(self.triggers.former_markers, key=len, reverse=True))
         self.join_word_index = PhraseIndex({w: w for w in self.triggers.join_words})
+        self.speech_index = PhraseIndex({w: w for w in self.triggers.speech_verbs})
         self.anaphor_index = PhraseIndex({a: a for a in self.name_cues.anaphors})
         self.name_end_cues = frozenset(self.name_cues.name_end_cues)
         self.role_index = PhraseIndex({r: r for r in self.name_cues.role_nouns})

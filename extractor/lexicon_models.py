@@ -108,6 +108,7 @@ class TriggersFile(Rule):
     reason_cues: list[str]
     reason_closers: list[str]
     subjects_after_cues: list[str]
+    speech_verbs: list[str]
     before_join_cues: list[str]
     aggregate_pattern: str
 

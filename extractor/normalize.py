@@ -73,7 +73,7 @@ class Normalizer:
         out of conversion (organization names, titles). Each simplified spelling also protects
         itself, so 乾 or 於 inside a name survive in simplified articles that get converted too.
         """
-        self.converter = converter if converter is not None and not isinstance(converter, str) else make_converter(converter)
+        self.converter = make_converter(converter) if converter is None or isinstance(converter, str) else converter
         self.repairs: RepairSet = make_repair_set(rules_dir)
         self.detector = TraditionalDetector(self.converter, rules("conversion", ConversionFile, rules_dir))
         self._protected = self._build_protected(protected or {})

@@ -84,7 +84,9 @@ class TrackedText:
         pos = 0
         for start, end, replacement in edits:
             if start < pos or end < start or end > len(text):
-                raise ValueError(f"edit [{start}, {end}) overlaps an earlier one or leaves the text (length {len(text)})")
+                raise ValueError(
+                    f"edit [{start}, {end}) overlaps an earlier one or leaves the text (length {len(text)})"
+                )
             pieces.append(text[pos:start])
             new_starts.extend(starts[pos:start])
             new_ends.extend(ends[pos:start])

@@ -63,14 +63,12 @@ class Pipeline:
         pub = PubDate.parse(article.published_at)
         analyzed = self._timed("entities", self.engine.analyze, norm.text, pub, list(norm.suspect_spans))
         candidates = self._timed("events", self.engine.candidates, analyzed)
-        return self._timed("output", self._events, article.id, candidates, norm, analyzed)
+        groups = self._timed("events", group_candidates, candidates, self.engine.dominant_org(analyzed))
+        return self._timed("output", self._events, article.id, groups, norm, analyzed)
 
-    def _events(self, article_id, candidates, norm, analyzed) -> list[DepartureEvent]:  # type: ignore[no-untyped-def]
+    def _events(self, article_id, groups, norm, analyzed) -> list[DepartureEvent]:  # type: ignore[no-untyped-def]
         aliases = self._aliases(analyzed)
-        events = [
-            build_event(article_id, group, norm, aliases.get(group[0].person, []))
-            for group in group_candidates(candidates)
-        ]
+        events = [build_event(article_id, group, norm, aliases.get(group[0].person, [])) for group in groups]
         events.sort(key=lambda e: (e.evidence[0].start if e.evidence else 0, e.person.name))
         return events
 

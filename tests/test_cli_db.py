@@ -168,3 +168,12 @@ def test_run_checks_the_database_before_extracting(fake_pipeline: FakePipeline, 
     assert result.exit_code == 1
     assert "does not exist" in result.stderr
     assert fake_pipeline.seen == []
+
+
+def test_run_usage_errors_exit_2(fake_pipeline: FakePipeline, tmp_path: Path) -> None:
+    missing = invoke("run", str(tmp_path / "nothing.jsonl"), "--db", str(tmp_path / "d.db"))
+    assert missing.exit_code == 2 and "no such input" in missing.stderr
+    articles = write_jsonl(tmp_path / "articles.jsonl", ARTICLES[:1])
+    bad_date = invoke("run", str(articles), "--db", str(tmp_path / "d.db"), "--published-at", "May 2025")
+    assert bad_date.exit_code == 2 and "--published-at" in bad_date.stderr
+    assert fake_pipeline.seen == []

@@ -43,7 +43,10 @@ def test_an_unknown_converter_is_named_in_the_error() -> None:
 
 @pytest.mark.parametrize(
     ("traditional", "simplified"),
-    [("執行長", "执行长"), ("技術長", "技术长"), ("行政總裁", "行政总裁"), ("硬體", "硬体"), ("阿裡巴巴", "阿里巴巴"), ("乾隆", "乾隆")],
+    [
+        ("執行長", "执行长"), ("技術長", "技术长"), ("行政總裁", "行政总裁"), ("硬體", "硬体"),
+        ("阿裡巴巴", "阿里巴巴"), ("乾隆", "乾隆"),
+    ],
 )
 def test_plain_t2s_keeps_regional_wording(converter, traditional: str, simplified: str) -> None:
     assert converter.convert(traditional) == simplified

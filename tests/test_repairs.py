@@ -98,7 +98,8 @@ def test_pinyin_readings_are_removed_from_the_seed(repo_root: Path, normalizer: 
 
 def test_real_parentheses_survive(normalizer: Normalizer) -> None:
     text = "華盛頓大學(UW)的團隊(AVT, Applied Vision Team)負責人(花名:五福)，與(Applied Vision Team)"
-    assert normalizer.normalize(text).text == "华盛顿大学(UW)的团队(AVT, Applied Vision Team)负责人(花名:五福)，与(Applied Vision Team)"
+    expected = "华盛顿大学(UW)的团队(AVT, Applied Vision Team)负责人(花名:五福)，与(Applied Vision Team)"
+    assert normalizer.normalize(text).text == expected
 
 
 def test_inserted_separators_are_removed(repo_root: Path, normalizer: Normalizer) -> None:

@@ -89,7 +89,8 @@ class PersonFinder:
 
     def _is_word(self, candidate: str) -> bool:
         tag = self.word_tags.get(candidate)
-        return tag is not None and not tag.startswith("nr")
+        # jieba's dictionary holds rare entries such as 付强 (v, 3 uses): only common words veto a name
+        return tag is not None and not tag.startswith("nr") and self.freq(candidate) >= 20
 
     def _right_strength(self, text: str, end: int, blocked_starts: set[int]) -> int:
         """2: a cue that a name just ended (离职, 也, 先生, an alias bracket); 1: punctuation; 0: none."""

@@ -9,7 +9,7 @@ from ..dates import DateFinder, PubDate
 from ..entities.analyzer import SentenceAnalyzer
 from ..entities.mentions import Mention
 from ..entities.persons import NameRegistry
-from ..lexicon import Lexicon, PhraseIndex
+from ..lexicon import Lexicon, OrgEntry, PhraseIndex
 from ..segment import Segmenter
 from ..sentences import Sentence, split_sentences
 from .arguments import ArgumentFiller
@@ -116,10 +116,9 @@ class EventEngine:
             out.extend(self._implied(item, following, paragraph_topic))
             if item.persons:
                 topic = (item.persons[-1][1], item.sentence.paragraph)
-        self._fill_dominant_org(analyzed, out)
         return out
 
-    def _fill_dominant_org(self, analyzed: list[AnalyzedSentence], candidates: list[Candidate]) -> None:
+    def dominant_org(self, analyzed: list[AnalyzedSentence]) -> OrgEntry | None:
         """An announcement says 本公司 and a roundup says 公司: the organization the article is about."""
         counts: dict[str, int] = {}
         entries = {}
@@ -131,13 +130,8 @@ class EventEngine:
                 entries.setdefault(org.value.canonical, org.value)  # type: ignore[union-attr]
         ranked = sorted(counts.items(), key=lambda kv: -kv[1])
         if not ranked or ranked[0][1] < 3 or (len(ranked) > 1 and ranked[1][1] * 2 > ranked[0][1]):
-            return
-        dominant = entries[ranked[0][0]]
-        for cand in candidates:
-            if cand.org is None:
-                cand.org = dominant
-                cand.confidence -= 0.1
-                cand.note("from.organization", dominant.canonical, "org.article_dominant.v1")
+            return None
+        return entries[ranked[0][0]]
 
     def _explicit(self, item, following, trigger, subjects, rule) -> list[Candidate]:  # type: ignore[no-untyped-def]
         found = []
@@ -174,7 +168,7 @@ class EventEngine:
             if cand.org is None:
                 cand.confidence -= 0.2
             found.append(cand)
-            if trigger.value.object == "after":
+            if any(rule == "org.trigger_object.v1" for f, _, rule in cand.provenance if f == "from.organization"):
                 found.extend(self._more_objects(item, trigger, cand))
         return found
 
@@ -187,7 +181,9 @@ class EventEngine:
         position = trigger.end
         for org in orgs:
             gap = text[position:org.start]
-            if len(gap) > 20 or any(c in gap for c in "，,。；;"):
+            if position > trigger.end and gap not in ("、", "及", "和", "与", "以及", ""):
+                break
+            if position == trigger.end and len(gap) > 3:
                 break
             position = org.end
             title = next((t for t in titles if 0 <= t.start - org.end <= 1), None)

@@ -86,6 +86,9 @@ class FrameBuilder:
                 stop = later[0]
                 group = [i for i in group if i >= stop]
                 return [persons[i] for i in group], "subject.still_more.v1"
+        # a person who speaks before the departure word is not the one leaving
+        speech = [h.end for h in self.lx.speech_index.hits(text) if h.end <= trigger.start]
+        before = [i for i in before if not any(persons[i][0].end <= s for s in speech)]
         in_clause = [i for i in before if persons[i][0].start >= c_start]
         anaphors = [m for m in item.ents.of("ANAPHOR") if m.end <= trigger.start]
         if in_clause:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 
 from ..models import DateValue, DepartureEvent, Evidence, FromSide, Person, Provenance, ToSide
+from ..lexicon import OrgEntry
 from ..normalize import NormalizedText
 from .candidate import Candidate
 
@@ -22,7 +23,9 @@ def event_id(article_id: str, person: str, organization: str | None) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
-def group_candidates(candidates: list[Candidate]) -> list[list[Candidate]]:
+def group_candidates(candidates: list[Candidate], dominant: OrgEntry | None = None) -> list[list[Candidate]]:
+    """Group by (person, organization); `dominant` is the organization the article is about, given
+    to a person whose departure is told with no organization at all (本公司董事会收到…辞呈)."""
     groups: dict[tuple[str, str | None], list[Candidate]] = {}
     for cand in candidates:
         key = (cand.person, cand.org.canonical if cand.org else None)
@@ -38,6 +41,13 @@ def group_candidates(candidates: list[Candidate]) -> list[list[Candidate]]:
             nearest = min(homes, key=lambda k: min(abs(c.sentence.start - s.sentence.start)
                                                    for c in groups[k] for s in stray))
             groups[nearest].extend(stray)
+        elif dominant is not None:
+            stray = groups.pop((person, None))
+            for cand in stray:
+                cand.org = dominant
+                cand.confidence -= 0.1
+                cand.note("from.organization", dominant.canonical, "org.article_dominant.v1")
+            groups.setdefault((person, dominant.canonical), []).extend(stray)
     return list(groups.values())
 
 
