@@ -70,12 +70,6 @@ def evaluate(
 _DB_HELP = "Database: a SQLite file path, sqlite:///path or postgresql://user@host/db.  [default: departures.db]"
 
 
-def _load_report(summary, source: str) -> None:  # summary: db.LoadSummary (imported lazily)
-    for error in summary.errors:
-        typer.echo(f"{source}:{error.line}: {error.message}", err=True)
-    typer.echo(summary.describe(source), err=True)
-
-
 @app.command()
 def load(
     events: str = typer.Argument(..., help="Events as JSON Lines (SPEC section 2); - reads stdin."),
@@ -99,7 +93,8 @@ def load(
     except DatabaseError as exc:
         typer.echo(f"Error: {exc}", err=True)
         raise typer.Exit(1)
-    _load_report(summary, "<stdin>" if events == "-" else events)
+    for line in summary.report_lines("<stdin>" if events == "-" else events):
+        typer.echo(line, err=True)
     if summary.errors:
         raise typer.Exit(1)
 
@@ -184,7 +179,8 @@ def run(
     except OSError as exc:
         typer.echo(f"Error: cannot write {exc.filename or 'the events'}: {exc.strerror or exc}", err=True)
         raise typer.Exit(1)
-    _load_report(summary.load, str(events) if events else "the extracted events")
+    for line in summary.load.report_lines(str(events) if events else "the extracted events"):
+        typer.echo(line, err=True)
     typer.echo(f"run: {summary.line()}", err=True)
     if not summary.ok:
         raise typer.Exit(1)

@@ -137,6 +137,7 @@ class Lexicon:
         self.name_end_cues = frozenset(self.name_cues.name_end_cues)
         self.role_index = PhraseIndex({r: r for r in self.name_cues.role_nouns})
         self.role_words = frozenset(self.name_cues.role_nouns) | frozenset(self.titles.titles)
+        self.not_person_words = frozenset(self.name_cues.not_person_words)
         self.not_in_given_name = frozenset(self.name_cues.not_in_given_name)
         self.strong_right_cues = frozenset(self.name_cues.strong_right_cues)
 

@@ -247,3 +247,10 @@ def test_a_password_is_not_shown_in_messages() -> None:
 def test_a_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(DatabaseError, match="does not exist"):
         load_events([], str(tmp_path / "nowhere" / "x.db"))
+
+
+def test_the_loader_computes_the_same_event_id_as_the_extractor() -> None:
+    from extractor.events.merge import event_id
+
+    for args in [("002_7cb665f7f2a66f5a", "沈加翔", "阿里巴巴"), ("a", "Andrej Karpathy", None)]:
+        assert stable_event_id(*args) == event_id(*args)

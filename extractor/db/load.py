@@ -58,6 +58,11 @@ class LoadSummary:
     def failed(self) -> int:
         return len(self.errors)
 
+    def report_lines(self, source: Optional[str] = None) -> list[str]:
+        """`FILE:LINE: reason` for each broken line, then the summary line."""
+        where = source or self.source
+        return [f"{where}:{e.line}: {e.message}" for e in self.errors] + [self.describe(where)]
+
     def describe(self, source: Optional[str] = None) -> str:
         """One line for people: what was loaded where, and what it changed."""
         broken = f"; {self.failed} broken line(s) skipped" if self.errors else ""

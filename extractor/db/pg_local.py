@@ -131,6 +131,10 @@ def _run(server: LocalPostgres, command: list[str]) -> None:
     if done.returncode != 0:
         log = server.root / "server.log"
         tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+        hint = ""
+        if server.account is not None:
+            hint = (f" (it ran as {server.account.pw_name} in {server.root}: every folder above it must be "
+                    "open to that account; point TMPDIR elsewhere if not)")
         raise PostgresUnavailable(
-            f"{Path(command[0]).name} failed (exit {done.returncode}): {done.stderr.strip()}\n{tail}".strip()
+            f"{Path(command[0]).name} failed (exit {done.returncode}){hint}: {done.stderr.strip()}\n{tail}".strip()
         )

@@ -116,11 +116,23 @@ class OrgFinder:
                 if text.startswith(prefix, start) and start + len(prefix) <= hit.start:
                     start += len(prefix)
                     break
+            start = self._drop_leading_function_words(text, start, hit.start)
             if found and text[found[-1].end:start] in self.joiners[:2] and start == found[-1].end + 1:
                 previous = found.pop()
                 start = previous.start
             found.append(Mention(start, hit.end, text[start:hit.end], "TITLE", "titles.lexicon_modifier.v1", hit.surface))
         return found
+
+    def _drop_leading_function_words(self, text: str, start: int, end: int) -> int:
+        """收到董事长 → 董事长: a verb, preposition or adverb never starts a post."""
+        if self.segmenter is None or start >= end:
+            return start
+        for word in self.segmenter.cut(text[start:end]):
+            if len(word) > 1 and self.segmenter.tag_of(word) in ("v", "p", "d", "c", "u", "r", "vd", "ad"):
+                start += len(word)
+            else:
+                break
+        return start
 
     def ranks(self, text: str) -> list[Mention]:
         return [

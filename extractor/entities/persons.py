@@ -129,7 +129,7 @@ class PersonFinder:
         given = candidate[surname_len:]
         if any(c in self.lx.not_in_given_name for c in given):
             return False
-        if candidate in self.lx.role_words:
+        if candidate in self.lx.role_words or candidate in self.lx.not_person_words:
             return False
         tag = self.word_tags.get(given) or ""
         if len(given) == 2 and tag[:1] in ("v", "p", "d", "c", "u") and self.freq(given) >= 1000:
@@ -271,7 +271,8 @@ class PersonFinder:
         """Forms a later mention may use: Karpathy for Andrej Karpathy, 巴格利诺 for 德鲁·巴格利诺."""
         for mark in self.lx.name_cues.transliteration_marks:
             if mark in full:
-                return [full.split(mark)[-1]]
+                parts = full.split(mark)
+                return [p for p in (parts[-1], parts[0]) if len(p) >= 2]
         if " " in full:
             return [full.split(" ")[-1]]
         if _IS_CJK.match(full[:1]):

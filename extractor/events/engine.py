@@ -118,16 +118,14 @@ class EventEngine:
                 topic = (item.persons[-1][1], item.sentence.paragraph)
         return out
 
-    def dominant_org(self, analyzed: list[AnalyzedSentence]) -> OrgEntry | None:
+    def dominant_org(self, text: str, title: str = "") -> OrgEntry | None:
         """An announcement says 本公司 and a roundup says 公司: the organization the article is about."""
         counts: dict[str, int] = {}
-        entries = {}
-        for item in analyzed:
-            for org in item.ents.of("ORG"):
-                if org.source != "orgs.gazetteer.v1":
-                    continue
-                counts[org.value.canonical] = counts.get(org.value.canonical, 0) + 1  # type: ignore[union-attr]
-                entries.setdefault(org.value.canonical, org.value)  # type: ignore[union-attr]
+        entries: dict[str, OrgEntry] = {}
+        for hit in self.lx.org_index.hits(title + "\n" + text):
+            entry: OrgEntry = hit.value  # type: ignore[assignment]
+            counts[entry.canonical] = counts.get(entry.canonical, 0) + 1
+            entries.setdefault(entry.canonical, entry)
         ranked = sorted(counts.items(), key=lambda kv: -kv[1])
         if not ranked or ranked[0][1] < 3 or (len(ranked) > 1 and ranked[1][1] * 2 > ranked[0][1]):
             return None

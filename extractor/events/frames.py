@@ -19,6 +19,7 @@ from ..entities.mentions import Mention, SentenceEntities
 from .candidate import Candidate
 
 _CLAUSE_BREAK = re.compile(r"[，,；;：:]")
+_AFTER_EVENT = re.compile(r"(?:之?后|以后)?[，,]")
 _LIST_JOIN = re.compile(r"[，,](?=以及|及|和|还有)")
 _COORD = re.compile(r"^[^，,；;。]*?[和与及、跟][^，,；;。]*$")
 
@@ -100,6 +101,11 @@ class FrameBuilder:
         clause_anaphor = [m for m in anaphors if m.start >= c_start]
         if clause_anaphor and topic is not None:
             return [(None, topic[0])], "subject.anaphor.v1"
+        # 从OpenAI离职后，伊利亚确定创业: the subject opens the next clause
+        if _AFTER_EVENT.match(text, trigger.end):
+            opening = [i for i, (m, _) in enumerate(persons) if 0 <= m.start - c_end <= 2]
+            if opening:
+                return [persons[opening[0]]], "subject.next_clause.v1"
         if before:
             last = before[-1]
             group = self._coordinated(text, persons, last, 0)
@@ -168,12 +174,14 @@ class FrameBuilder:
         """Organizations in `span` marked as former: 原X, 前X, X原TITLE, 曾是X的."""
         text = item.ents.text
         found = []
+        # 阿里通义大模型原技术负责人: a 原/前 before the post marks every organization before it
+        marks = [i for i in range(span[0], span[1]) if text[i] in "原前"
+                 and any(0 <= t.start - i - 1 <= 1 for t in item.ents.of("TITLE"))]
         for org in item.ents.of("ORG"):
             if not (span[0] <= org.start and org.end <= span[1]):
                 continue
             before = text[max(span[0], org.start - 3):org.start]
-            after = text[org.end:org.end + 1]
-            if any(before.endswith(m) for m in self.lx.former_markers) or after in ("原", "前"):
+            if any(before.endswith(m) for m in self.lx.former_markers) or any(m >= org.end for m in marks):
                 found.append(org)
         return found
 
