@@ -72,6 +72,7 @@ class Normalizer:
         `protected` maps a spelling (usually traditional) to the simplified spelling that must come
         out of conversion (organization names, titles). Each simplified spelling also protects
         itself, so 乾 or 於 inside a name survive in simplified articles that get converted too.
+        `converter` is a converter name (see convert.CONVERTERS) or object; by default the fast one.
         """
         self.converter = make_converter(converter) if converter is None or isinstance(converter, str) else converter
         self.repairs: RepairSet = make_repair_set(rules_dir)

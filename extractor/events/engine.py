@@ -42,7 +42,8 @@ class EventEngine:
         return [s for s in sentences if s.paragraph in paragraphs]
 
     def analyze(self, text: str, pub: PubDate | None, suspect: list[tuple[int, int]]) -> list[AnalyzedSentence]:
-        sentences = self.windows(split_sentences(text))
+        all_sentences = split_sentences(text)
+        sentences = self.windows(all_sentences)
         analyzed = []
         anchor: int | None = None
         paragraph = -1
@@ -56,15 +57,24 @@ class EventEngine:
                 if time.value.explicit_year:  # type: ignore[union-attr]
                     anchor = time.value.year  # type: ignore[union-attr]
             analyzed.append(AnalyzedSentence(sentence, ents, []))
-        registry = self._registry(analyzed)
+        registry = self._registry(analyzed, [s for s in all_sentences if s.paragraph not in {a.sentence.paragraph for a in analyzed}])
         index = PhraseIndex({surface: full for surface, full in registry.surface_to_full.items() if full})
         for item in analyzed:
             self.analyzer_add_known(item, index, registry)
         return analyzed
 
-    def _registry(self, analyzed: list[AnalyzedSentence]) -> NameRegistry:
+    def _registry(self, analyzed: list[AnalyzedSentence], others: list[Sentence] = ()) -> NameRegistry:  # type: ignore[assignment]
+        """Names of the article: those found in the windows, plus foreign names introduced elsewhere
+        (OpenAI原联创伊利亚·苏茨克维 in one paragraph, 伊利亚离职 in another)."""
         registry = NameRegistry()
         finder = self.analyzer.persons
+        for sentence in others:
+            blocked = [(h.start, h.end) for h in self.lx.title_index.hits(sentence.text)]
+            blocked += [(h.start, h.end) for h in self.lx.org_index.hits(sentence.text)]
+            for person in finder.transliterated(sentence.text, blocked):
+                registry.add_full(person.text)
+                for alias, _ in finder.aliases_after(sentence.text, person.end):
+                    registry.add_alias(person.text, alias)
         for item in analyzed:
             for person in item.ents.of("PERSON"):
                 registry.add_full(person.text)
