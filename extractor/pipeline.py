@@ -68,7 +68,11 @@ class Pipeline:
 
     def _events(self, article_id, groups, norm, analyzed) -> list[DepartureEvent]:  # type: ignore[no-untyped-def]
         aliases = self._aliases(analyzed)
-        events = [build_event(article_id, group, norm, aliases.get(group[0].person, [])) for group in groups]
+        profiles = self.engine.profiles(analyzed)
+        events = [
+            build_event(article_id, group, norm, aliases.get(group[0].person, []), profiles.get(group[0].person, []))
+            for group in groups
+        ]
         events.sort(key=lambda e: (e.evidence[0].start if e.evidence else 0, e.person.name))
         return events
 

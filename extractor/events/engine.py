@@ -3,6 +3,7 @@ then build candidates from every departure word and former affiliation.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..dates import DateFinder, PubDate
@@ -15,6 +16,9 @@ from ..sentences import Sentence, split_sentences
 from .arguments import ArgumentFiller
 from .candidate import Candidate
 from .frames import AnalyzedSentence, FrameBuilder, clause_bounds, org_entry
+
+
+_BRACKET_GAP = re.compile(r"\s*[（(][^（()）]{0,12}$")
 
 
 @dataclass
@@ -104,6 +108,8 @@ class EventEngine:
         for span in sorted(found):
             mention = found[span]
             full = registry.resolve(mention.text) or mention.text
+            if persons and persons[-1][1] == full and _BRACKET_GAP.match(text, persons[-1][0].end, mention.start):
+                continue  # 德鲁·巴格利诺（Drew Baglino）: the bracketed alias is the same mention
             persons.append((mention, full))
         item.persons = persons
 
@@ -126,6 +132,23 @@ class EventEngine:
             out.extend(self._implied(item, following, paragraph_topic))
             if item.persons:
                 topic = (item.persons[-1][1], item.sentence.paragraph)
+        return out
+
+    def profiles(self, analyzed: list[AnalyzedSentence]) -> dict[str, list[tuple[str | None, str]]]:
+        """Posts each person is described with anywhere in the windows: (organization, post), in order.
+
+        A departure told through a pronoun (他已决定离开特斯拉) takes its post from the introduction.
+        """
+        out: dict[str, list[tuple[str | None, str]]] = {}
+        for item in analyzed:
+            for mention, full in item.persons:
+                d_start, d_end = self.frames.descriptor(item, mention)
+                titles = [t for t in item.ents.of("TITLE") if d_start <= t.start and t.end <= d_end]
+                if not titles:
+                    continue
+                orgs = [o for o in item.ents.of("ORG") if d_start <= o.start and o.end <= titles[-1].start]
+                org = orgs[-1].value.canonical if orgs else None  # type: ignore[union-attr]
+                out.setdefault(full, []).append((org, titles[-1].text))
         return out
 
     def dominant_org(self, text: str, title: str = "") -> OrgEntry | None:

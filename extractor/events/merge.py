@@ -55,8 +55,17 @@ def _first(values):  # type: ignore[no-untyped-def]
     return next((v for v in values if v), None)
 
 
+def _profile_post(profile: list[tuple[str | None, str]], org: str | None) -> str | None:
+    """The post the article gives the person at this organization, wherever it says so."""
+    for known_org, post in profile:
+        if known_org == org:
+            return post
+    return next((post for known_org, post in profile if known_org is None), None)
+
+
 def build_event(
-    article_id: str, group: list[Candidate], norm: NormalizedText, aliases: list[str]
+    article_id: str, group: list[Candidate], norm: NormalizedText, aliases: list[str],
+    profile: list[tuple[str | None, str]] = (),  # type: ignore[assignment]
 ) -> DepartureEvent:
     ordered = sorted(group, key=lambda c: (_STRENGTH[c.kind], c.sentence.start))
     head = ordered[0]
@@ -68,7 +77,7 @@ def build_event(
         best_strength = min(_STRENGTH[c.kind] for c in ordered if c.time is not None)
         pool = [c.time for c in ordered if c.time is not None and _STRENGTH[c.kind] == best_strength]
         time = max(pool, key=lambda t: _PRECISION[t.precision]) if pool[0].precision in ("year", None) else pool[0]
-    to_org_cand = _first(c for c in ordered if c.to_org)
+    to_org_cand = _first(c for c in ordered if c.to_org and (org is None or c.to_org != org.canonical))
     to_kind = to_org_cand.to_kind if to_org_cand else _first(c.to_kind for c in ordered)
     certainty = min((c.certainty for c in ordered), key=lambda c: _CERTAINTY_ORDER[c])
     sentences = sorted({c.sentence.start: c.sentence for c in ordered}.values(), key=lambda s: s.start)
@@ -78,6 +87,11 @@ def build_event(
         evidence.append(Evidence(text=sentence.text, start=sentence.start, end=sentence.end,
                                  source_start=s_start, source_end=s_end))
     provenance = [Provenance(field=f, value=v, rule=r) for c in ordered for f, v, r in c.provenance]
+    position = _first(c.position for c in ordered)
+    if position is None and profile:
+        position = _profile_post(profile, org.canonical if org else None)
+        if position is not None:
+            provenance.append(Provenance(field="from.position", value=position, rule="position.person_profile.v1"))
     confidence = max(c.confidence for c in ordered)
     if len(ordered) > 1:
         confidence = min(1.0, confidence + 0.05)
@@ -88,7 +102,7 @@ def build_event(
         from_=FromSide(
             organization=org.canonical if org else None,
             unit=_first(c.unit for c in ordered if c.org is None or org is None or c.org.canonical == org.canonical),
-            position=_first(c.position for c in ordered),
+            position=position,
             rank=_first(c.rank for c in ordered),
         ),
         to=ToSide(
