@@ -69,6 +69,7 @@ class TitlesFile(Rule):
     title_joiners: list[str]
     modifier_stops: str
     generic_prefixes: list[str]
+    modifier_verbs: list[str]
     rank_pattern: str
 
     _check = field_validator("titles")(classmethod(lambda cls, v: _no_blank(v)))

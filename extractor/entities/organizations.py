@@ -124,14 +124,16 @@ class OrgFinder:
         return found
 
     def _drop_leading_function_words(self, text: str, start: int, end: int) -> int:
-        """收到董事长 → 董事长: a verb, preposition or adverb never starts a post."""
-        if self.segmenter is None or start >= end:
-            return start
-        for word in self.segmenter.cut(text[start:end]):
-            if len(word) > 1 and self.segmenter.tag_of(word) in ("v", "p", "d", "c", "u", "r", "vd", "ad"):
-                start += len(word)
-            else:
-                break
+        """收到董事长 → 董事长: the verbs in titles.yaml `modifier_verbs` never start a post."""
+        verbs = self.lx.titles.modifier_verbs
+        moved = True
+        while moved and start < end:
+            moved = False
+            for verb in verbs:
+                if text.startswith(verb, start) and start + len(verb) <= end:
+                    start += len(verb)
+                    moved = True
+                    break
         return start
 
     def ranks(self, text: str) -> list[Mention]:

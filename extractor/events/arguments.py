@@ -54,6 +54,20 @@ class ArgumentFiller:
                 return org.value.unit  # type: ignore[union-attr]
         return None
 
+    def post_after_org(self, cand: Candidate, item: AnalyzedSentence, org: Mention) -> None:
+        """离开AMD上海公司高级总监的岗位 / 从Google台湾董事总经理一职退休: the post follows the organization."""
+        title = next((t for t in item.ents.of("TITLE") if 0 <= t.start - org.end <= 2), None)
+        if title is not None:
+            cand.position = title.text
+            cand.note("from.position", title.text, "position.after_left_org.v1")
+
+    def post_in_clause(self, cand: Candidate, item: AnalyzedSentence, trigger: Mention) -> None:
+        """1. 袁栋。原销售副总裁，去年年中离职: a subject told by the paragraph, its post in the sentence."""
+        titles = [t for t in item.ents.of("TITLE") if t.end <= trigger.start]
+        if titles:
+            cand.position = titles[-1].text
+            cand.note("from.position", cand.position, "position.sentence_before_trigger.v1")
+
     def post_after_trigger(self, cand: Candidate, item: AnalyzedSentence, trigger: Mention) -> None:
         """卸任公司CEO一职, 辞去长城总经理一职, 不再担任集团CTO: the post is the object."""
         _, c_end = clause_bounds(item.ents.text, trigger.end)

@@ -144,11 +144,22 @@ class EventEngine:
             for mention, full in item.persons:
                 d_start, d_end = self.frames.descriptor(item, mention)
                 titles = [t for t in item.ents.of("TITLE") if d_start <= t.start and t.end <= d_end]
-                if not titles:
-                    continue
+                if not titles or mention.start - titles[-1].end > 1:
+                    continue  # only a post written right before the name describes it
                 orgs = [o for o in item.ents.of("ORG") if d_start <= o.start and o.end <= titles[-1].start]
                 org = orgs[-1].value.canonical if orgs else None  # type: ignore[union-attr]
                 out.setdefault(full, []).append((org, titles[-1].text))
+            for mention, full in item.persons:
+                # 欧阳伯权自2019年7月出任港铁主席: the post taken then is the post left later
+                _, c_end = clause_bounds(item.ents.text, mention.end)
+                for hit in self.lx.join_index.hits(item.ents.text[mention.end:c_end]):
+                    start = mention.end + hit.end
+                    org = next((o for o in item.ents.of("ORG") if 0 <= o.start - start <= 1), None)
+                    after = org.end if org else start
+                    title = next((t for t in item.ents.of("TITLE") if 0 <= t.start - after <= 1), None)
+                    if title is not None:
+                        out.setdefault(full, []).append((org.value.canonical if org else None, title.text))  # type: ignore[union-attr]
+                    break
         return out
 
     def dominant_org(self, text: str, title: str = "") -> OrgEntry | None:
@@ -177,8 +188,15 @@ class EventEngine:
             if org is not None:
                 cand.note("from.organization", cand.org.canonical, org_rule)  # type: ignore[union-attr]
             self.args.post_and_unit(cand, item, mention, org)
+            if org is not None and org_rule in ("org.trigger_object.v1", "org.from_cong.v1"):
+                self.args.post_after_org(cand, item, org)
+            if mention is None and cand.position is None:
+                self.args.post_in_clause(cand, item, trigger)
             if trigger.value.kind == "leave_post":
                 self.args.post_after_trigger(cand, item, trigger)
+            if cand.position is None and k > 0 and found and found[0].position:
+                cand.position = found[0].position  # 联合创始人黄江吉与周光平: the post covers the list
+                cand.note("from.position", cand.position, "position.shared_by_list.v1")
             if spread:
                 cand.time = times[k].value
                 cand.note("date", cand.time.value, "date.distributed_in_order.v1")
@@ -267,7 +285,7 @@ class EventEngine:
             inherited = formers[0] if formers else None
             if not formers or full in claimed:
                 continue
-            cand = self._implied_candidate(item, following, full, mention.source, formers[0], rule, mention.end)
+            cand = self._implied_candidate(item, following, full, mention.source, formers[0], rule, mention.end, mention)
             if current is not None and cand is not None and cand.to_org is None and \
                     current.value.canonical != formers[0].value.canonical:  # type: ignore[union-attr]
                 cand.to_org = current.value.canonical  # type: ignore[union-attr]
@@ -288,20 +306,22 @@ class EventEngine:
                     found.append(cand)
         return found
 
-    def _implied_candidate(self, item, following, full, person_rule, org, rule, search_from) -> Candidate | None:  # type: ignore[no-untyped-def]
+    def _implied_candidate(self, item, following, full, person_rule, org, rule, search_from, mention=None) -> Candidate | None:  # type: ignore[no-untyped-def]
         cand = Candidate(person=full, sentence=item.sentence, kind="implied", confidence=0.7)
         cand.org = org_entry(org)
         cand.note("person", full, person_rule)
         cand.note("from.organization", cand.org.canonical, rule)  # type: ignore[union-attr]
+        if mention is not None and org.end <= mention.start:
+            self.args.post_and_unit(cand, item, mention, org)
         titles = [t for t in item.ents.of("TITLE") if t.start >= org.end and t.start - org.end <= 12]
-        if titles:
+        if titles and cand.position is None:
             cand.position = titles[0].text
             cand.note("from.position", cand.position, titles[0].source)
         units = [u for u in item.ents.of("UNIT") if u.start >= org.start and u.start - org.end <= 2]
-        if units:
+        if cand.unit is None and units:
             cand.unit = units[0].text
             cand.note("from.unit", cand.unit, units[0].source)
-        elif cand.org.unit:  # type: ignore[union-attr]
+        elif cand.unit is None and cand.org.unit:  # type: ignore[union-attr]
             cand.unit = cand.org.unit  # type: ignore[union-attr]
             cand.note("from.unit", cand.unit, "orgs.division.v1")
         self.args.destination(cand, [item, *following], min(search_from, org.end), cand.org)
