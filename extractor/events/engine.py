@@ -128,7 +128,7 @@ class EventEngine:
                 subjects, rule = self.frames.subjects(item, trigger, paragraph_topic or any_topic)
                 if rule == "subject.paragraph_topic.v1" and paragraph_topic is None:
                     continue
-                out.extend(self._explicit(item, following, trigger, subjects, rule))
+                out.extend(self._explicit(item, following, trigger, subjects, rule, self._context_time(analyzed, n)))
             out.extend(self._implied(item, following, paragraph_topic))
             if item.persons:
                 topic = (item.persons[-1][1], item.sentence.paragraph)
@@ -175,7 +175,21 @@ class EventEngine:
             return None
         return entries[ranked[0][0]]
 
-    def _explicit(self, item, following, trigger, subjects, rule) -> list[Candidate]:  # type: ignore[no-untyped-def]
+    def _context_time(self, analyzed: list[AnalyzedSentence], n: int):  # type: ignore[no-untyped-def]
+        """The last time told in the two sentences before, in the same paragraph (今年也不例外。如…离职)."""
+        paragraph = analyzed[n].sentence.paragraph
+        for item in reversed(analyzed[max(0, n - 2):n]):
+            if item.sentence.paragraph != paragraph:
+                break
+            text = item.ents.text
+            joins = [h.start for h in self.lx.join_index.hits(text)]
+            times = [t for t in item.ents.of("TIME") if t.value.value  # type: ignore[union-attr]
+                     and not any(t.end <= j <= t.end + 4 for j in joins)]
+            if times:
+                return times[-1].value
+        return None
+
+    def _explicit(self, item, following, trigger, subjects, rule, context_time=None) -> list[Candidate]:  # type: ignore[no-untyped-def]
         found = []
         times = [t for t in item.ents.of("TIME") if t.end <= trigger.start and t.value.value]
         spread = len(subjects) > 1 and len(times) == len(subjects)
@@ -204,6 +218,9 @@ class EventEngine:
                 cand.time, date_rule = self.args.time(item, trigger, mention)
                 if cand.time is not None:
                     cand.note("date", cand.time.value, date_rule)
+            if cand.time is None and context_time is not None:
+                cand.time = context_time
+                cand.note("date", cand.time.value, "date.paragraph_context.v1")
             if trigger.value.destination:
                 cand.to_kind = trigger.value.destination
                 cand.note("to.kind", cand.to_kind, "destination.trigger.v1")

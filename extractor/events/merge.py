@@ -76,7 +76,12 @@ def build_event(
     if times:
         best_strength = min(_STRENGTH[c.kind] for c in ordered if c.time is not None)
         pool = [c.time for c in ordered if c.time is not None and _STRENGTH[c.kind] == best_strength]
-        time = max(pool, key=lambda t: _PRECISION[t.precision]) if pool[0].precision in ("year", None) else pool[0]
+        time = pool[0]
+        for other in pool[1:]:
+            # 近期 (2023-07) and 7月8日 (2023-07-08) tell the same departure: keep the more precise
+            if other.value and time.value and other.value.startswith(time.value) and \
+                    _PRECISION[other.precision] > _PRECISION[time.precision]:
+                time = other
     to_org_cand = _first(c for c in ordered if c.to_org and (org is None or c.to_org != org.canonical))
     to_kind = to_org_cand.to_kind if to_org_cand else _first(c.to_kind for c in ordered)
     certainty = min((c.certainty for c in ordered), key=lambda c: _CERTAINTY_ORDER[c])
