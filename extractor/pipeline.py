@@ -63,7 +63,7 @@ class Pipeline:
         pub = PubDate.parse(article.published_at)
         analyzed = self._timed("entities", self.engine.analyze, norm.text, pub, list(norm.suspect_spans))
         candidates = self._timed("events", self.engine.candidates, analyzed)
-        groups = self._timed("events", group_candidates, candidates, self.engine.dominant_org(norm.text))
+        groups = self._timed("events", group_candidates, candidates, self.engine.dominant_org(norm.text, self.normalizer.normalize(article.title).text))
         return self._timed("output", self._events, article.id, groups, norm, analyzed)
 
     def _events(self, article_id, groups, norm, analyzed) -> list[DepartureEvent]:  # type: ignore[no-untyped-def]

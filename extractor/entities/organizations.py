@@ -50,7 +50,14 @@ class OrgFinder:
             if any(s < hit.end and hit.start < e for s, e in taken):
                 continue
             floor = max([e for s, e in taken if e <= hit.start], default=0)
-            start = self._extend_left(text, hit.start, floor, 8)
+            if hit.value.latin:
+                start = hit.start  # EquiLibre Technologies: Latin words joined by spaces
+                while start > floor and (text[start - 1].isascii() and (text[start - 1].isalnum() or text[start - 1] in " .-&")):
+                    start -= 1
+                while start < hit.start and not text[start].isalnum():
+                    start += 1
+            else:
+                start = self._extend_left(text, hit.start, floor, 8)
             if hit.start - start < 2:
                 continue
             before = text[max(0, start - 2):start]
@@ -70,11 +77,14 @@ class OrgFinder:
             return bool(_LATIN_STEM.match(stem))
         if self.segmenter is None:
             return True
+        if len(suffix.suffix) >= 4:
+            return True  # 智行合一科技有限公司: a registered name
         words = self.segmenter.cut(stem)
         if any(len(w) > 1 and self.segmenter.tag_of(w).startswith("v") for w in words):
             return False  # 说服公司, 通知公司: a verb makes it a clause
-        if suffix.suffix == "公司" and all(len(w) > 1 and self.segmenter.word_frequency(w) > 0 for w in words):
-            return False  # 清洁机器人公司: ordinary words describing a kind of company
+        known = [len(w) > 1 and (self.segmenter.word_frequency(w) > 0 or (w.isascii() and len(w) <= 3)) for w in words]
+        if all(known):
+            return False  # 清洁机器人公司, AI初创公司, 技术创新: ordinary words describing a kind of company
         return True
 
     def units(self, text: str, orgs: list[Mention], blocked: list[tuple[int, int]]) -> list[Mention]:
@@ -94,7 +104,11 @@ class OrgFinder:
                     start += len(prefix)
                     break
             if hit.start - start < 1 and hit.surface not in ("Lab", "Labs"):
-                continue
+                before = next((m for m in orgs if m.end == hit.start), None)
+                if before is None:
+                    continue
+                if len(hit.surface) < 4:
+                    start = before.start  # 阿里云研究院: a bare unit word named by its organization
             found.append(Mention(start, hit.end, text[start:hit.end], "UNIT", "orgs.unit_suffix.v1"))
         return found
 

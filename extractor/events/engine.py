@@ -18,7 +18,7 @@ from .candidate import Candidate
 from .frames import AnalyzedSentence, FrameBuilder, clause_bounds, org_entry
 
 
-_BRACKET_GAP = re.compile(r"\s*[（(][^（()）]{0,12}$")
+_BRACKET_GAP = re.compile(r"\s*(?:先生|女士|博士|教授)?\s*[（(][^（()）]{0,12}$")
 
 
 @dataclass
@@ -166,10 +166,11 @@ class EventEngine:
         """An announcement says 本公司 and a roundup says 公司: the organization the article is about."""
         counts: dict[str, int] = {}
         entries: dict[str, OrgEntry] = {}
-        for hit in self.lx.org_index.hits(title + "\n" + text):
-            entry: OrgEntry = hit.value  # type: ignore[assignment]
-            counts[entry.canonical] = counts.get(entry.canonical, 0) + 1
-            entries.setdefault(entry.canonical, entry)
+        for weight, part in ((2, title), (1, text)):  # the headline names what the article is about
+            for hit in self.lx.org_index.hits(part):
+                entry: OrgEntry = hit.value  # type: ignore[assignment]
+                counts[entry.canonical] = counts.get(entry.canonical, 0) + weight
+                entries.setdefault(entry.canonical, entry)
         ranked = sorted(counts.items(), key=lambda kv: -kv[1])
         if not ranked or ranked[0][1] < 3 or (len(ranked) > 1 and ranked[1][1] * 2 > ranked[0][1]):
             return None

@@ -106,13 +106,13 @@ class FrameBuilder:
             opening = [i for i, (m, _) in enumerate(persons) if 0 <= m.start - c_end <= 2]
             if opening:
                 return [persons[opening[0]]], "subject.next_clause.v1"
-        if before:
+        head = text[c_start:trigger.start]
+        if before and not self.aggregate.search(head):
             last = before[-1]
             group = self._coordinated(text, persons, last, 0)
             return [persons[i] for i in group], "subject.same_sentence.v1"
         if anaphors and topic is not None:
             return [(None, topic[0])], "subject.anaphor.v1"
-        head = text[c_start:trigger.start]
         if topic is not None and not self.aggregate.search(head) and not any(
             m.start >= c_start and m.end <= trigger.start for m in item.ents.of("ORG")
         ):
