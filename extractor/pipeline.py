@@ -69,8 +69,10 @@ class Pipeline:
     def _events(self, article_id, groups, norm, analyzed) -> list[DepartureEvent]:  # type: ignore[no-untyped-def]
         aliases = self._aliases(analyzed)
         profiles = self.engine.profiles(analyzed)
+        joins = self.engine.join_statements(analyzed)
         events = [
-            build_event(article_id, group, norm, aliases.get(group[0].person, []), profiles.get(group[0].person, []))
+            build_event(article_id, group, norm, aliases.get(group[0].person, []),
+                        profiles.get(group[0].person, []), joins.get(group[0].person, []))
             for group in groups
         ]
         events.sort(key=lambda e: (e.evidence[0].start if e.evidence else 0, e.person.name))

@@ -15,7 +15,7 @@ from .mentions import Mention
 
 _NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 # Words that end the left edge of a shape-recognized name: verbs, particles, quantifiers.
-_LEFT_STOP = set("去到至赴往入进的、，,。；;：:（(）)“”\"「」《》在从于和与及被是为到任向由了家个位名将又也已曾原前现即其该这那并而对给让把")
+_LEFT_STOP = set("去到赴往入进的、，,。；;：:（(）)“”\"「」《》在从于和与及被是为到任向由了家个位名将又也已曾原前现即其该这那并而对给让把")
 _LATIN_STEM = re.compile(r"^[A-Za-z][A-Za-z0-9.\- ]*\s?$")
 _GENERIC_BEFORE = ("一家", "家", "个", "这家", "那家", "该")
 
@@ -46,10 +46,12 @@ class OrgFinder:
     def by_shape(self, text: str, taken: list[tuple[int, int]]) -> list[Mention]:
         """Organizations unknown to the gazetteer: 智行合一科技有限公司, 至像科技, 两氢一氧公司."""
         found = []
+        suffix_ends: list[int] = []
         for hit in self.suffix_index.hits(text):
             if any(s < hit.end and hit.start < e for s, e in taken):
                 continue
-            floor = max([e for s, e in taken if e <= hit.start], default=0)
+            floor = max([e for s, e in taken if e <= hit.start] + [e for e in suffix_ends if e <= hit.start], default=0)
+            suffix_ends.append(hit.end)  # AI公司至像科技: a name never runs across another suffix
             if hit.value.latin:
                 start = hit.start  # EquiLibre Technologies: Latin words joined by spaces
                 while start > floor and (text[start - 1].isascii() and (text[start - 1].isalnum() or text[start - 1] in " .-&")):

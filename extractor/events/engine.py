@@ -162,6 +162,38 @@ class EventEngine:
                     break
         return out
 
+    def join_statements(self, analyzed: list[AnalyzedSentence]) -> dict[str, list[tuple[int, int, str, str | None, str]]]:
+        """Where each person went, wherever the article says it: (paragraph, offset, organization, post, kind).
+
+        清华大学智能产业研究院宣布陈亦伦加盟 / 2021年初，他加入Tenstorrent: a departure told in one
+        sentence takes its destination from the next statement that the same person joined somewhere.
+        """
+        out: dict[str, list[tuple[int, int, str, str | None, str]]] = {}
+        for item in analyzed:
+            text = item.ents.text
+            orgs = item.ents.of("ORG")
+            for hit in self.lx.join_index.hits(text):
+                if any(neg in text[max(0, hit.start - 3):hit.start] for neg in ("不", "未", "没")):
+                    continue  # 据称不会加入菜鸟集团
+                subject = [(m, f) for m, f in item.persons if m.end <= hit.start]
+                _, c_end = clause_bounds(text, hit.start)
+                target = next((o for o in orgs if 0 <= o.start - hit.end <= 6 and o.end <= c_end), None)
+                if target is None and subject:
+                    # ORG宣布NAME加盟: the organization announcing the arrival
+                    target = next((o for o in reversed(orgs) if o.end <= subject[-1][0].start
+                                   and text[o.end:subject[-1][0].start].startswith(("宣布", "官宣"))), None)
+                if target is None:
+                    continue
+                full = subject[-1][1] if subject else None
+                if full is None:
+                    continue
+                entry: OrgEntry = target.value  # type: ignore[assignment]
+                title = next((t for t in item.ents.of("TITLE") if 0 <= t.start - target.end <= 2), None)
+                kind = "startup" if hit.value == "startup" else self.lx.dest_kind_of_org(entry.kind)
+                out.setdefault(full, []).append(
+                    (item.sentence.paragraph, item.sentence.start, entry.canonical, title.text if title else None, kind))
+        return out
+
     def dominant_org(self, text: str, title: str = "") -> OrgEntry | None:
         """An announcement says 本公司 and a roundup says 公司: the organization the article is about."""
         counts: dict[str, int] = {}

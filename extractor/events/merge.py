@@ -66,6 +66,7 @@ def _profile_post(profile: list[tuple[str | None, str]], org: str | None) -> str
 def build_event(
     article_id: str, group: list[Candidate], norm: NormalizedText, aliases: list[str],
     profile: list[tuple[str | None, str]] = (),  # type: ignore[assignment]
+    joins: list[tuple[int, int, str, str | None, str]] = (),  # type: ignore[assignment]
 ) -> DepartureEvent:
     ordered = sorted(group, key=lambda c: (_STRENGTH[c.kind], c.sentence.start))
     head = ordered[0]
@@ -84,6 +85,15 @@ def build_event(
                 time = other
     to_org_cand = _first(c for c in ordered if c.to_org and (org is None or c.to_org != org.canonical))
     to_kind = to_org_cand.to_kind if to_org_cand else _first(c.to_kind for c in ordered)
+    to_org, to_position = (to_org_cand.to_org, to_org_cand.to_position) if to_org_cand else (None, None)
+    if to_org is None and joins:
+        # the next move the article tells of this person, in the same or the next paragraph
+        first = min(ordered, key=lambda c: c.sentence.start).sentence
+        later = [j for j in joins if j[1] >= first.start and j[0] <= first.paragraph + 1
+                 and (org is None or j[2] != org.canonical)]
+        if later:
+            _, _, to_org, to_position, join_kind = min(later)
+            to_kind = to_kind if to_kind == "startup" else join_kind
     certainty = min((c.certainty for c in ordered), key=lambda c: _CERTAINTY_ORDER[c])
     sentences = sorted({c.sentence.start: c.sentence for c in ordered}.values(), key=lambda s: s.start)
     evidence = []
@@ -111,8 +121,8 @@ def build_event(
             rank=_first(c.rank for c in ordered),
         ),
         to=ToSide(
-            organization=to_org_cand.to_org if to_org_cand else None,
-            position=to_org_cand.to_position if to_org_cand else None,
+            organization=to_org,
+            position=to_position,
             kind=to_kind or "unknown",  # type: ignore[arg-type]
         ),
         date=DateValue(text=time.text if time else None, value=time.value if time else None,
