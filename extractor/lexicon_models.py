@@ -180,5 +180,6 @@ class DatesFile(Rule):
     year_words: dict[str, Union[int, Literal["same"]]]
     year_parts: dict[str, YearPart]
     recent_words: list[str]
+    future_markers: list[str]
     previous_month_words: list[str]
     day_words: dict[str, int]

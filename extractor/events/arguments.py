@@ -87,7 +87,9 @@ class ArgumentFiller:
         before = [t for t in times if t.end <= trigger.start]
         in_clause = [t for t in before if t.start >= c_start]
         if in_clause:
-            return in_clause[-1].value, "date.same_clause.v1"  # type: ignore[return-value]
+            told = [t for t in in_clause if not self.is_future(text, t)]
+            # 于6月1日宣布将于今年秋天离职: the told date beats the announced one
+            return (told or in_clause)[-1].value, "date.same_clause.v1"  # type: ignore[return-value]
         after = [t for t in times if trigger.end <= t.start < c_end]
         after = [t for t in after if not any(trigger.end <= j <= t.end + 3 for j in joins)]
         if after:
@@ -98,6 +100,9 @@ class ArgumentFiller:
             if not any(j > last.end and j < trigger.start for j in joins):
                 return last.value, "date.sentence.v1"  # type: ignore[return-value]
         return None, ""
+
+    def is_future(self, text: str, time: Mention) -> bool:
+        return any(text[:time.start].endswith(m) for m in self.lx.dates.future_markers)
 
     # -- where to --------------------------------------------------------------------------------
 

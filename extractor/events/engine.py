@@ -129,7 +129,12 @@ class EventEngine:
                 if rule == "subject.paragraph_topic.v1" and paragraph_topic is None:
                     continue
                 out.extend(self._explicit(item, following, trigger, subjects, rule, self._context_time(analyzed, n)))
-            out.extend(self._implied(item, following, paragraph_topic))
+            for cand in self._implied(item, following, paragraph_topic):
+                if cand.time is None:
+                    cand.time = self._context_time(analyzed, n)
+                    if cand.time is not None:
+                        cand.note("date", cand.time.value, "date.paragraph_context.v1")
+                out.append(cand)
             if item.persons:
                 topic = (item.persons[-1][1], item.sentence.paragraph)
         return out
@@ -217,7 +222,7 @@ class EventEngine:
             text = item.ents.text
             joins = [h.start for h in self.lx.join_index.hits(text)]
             times = [t for t in item.ents.of("TIME") if t.value.value  # type: ignore[union-attr]
-                     and not any(t.end <= j <= t.end + 4 for j in joins)]
+                     and not any(t.end <= j <= t.end + 4 for j in joins) and not self.args.is_future(text, t)]
             if times:
                 return times[-1].value
         return None

@@ -71,12 +71,19 @@ def build_event(
     ordered = sorted(group, key=lambda c: (_STRENGTH[c.kind], c.sentence.start))
     head = ordered[0]
     org = head.org or _first(c.org for c in ordered)
-    times = [c.time for c in ordered if c.time is not None]
+    # a date told in the event's own sentence beats one borrowed from the paragraph
+    told_here = [c for c in ordered if c.time is not None and not any(
+        f == "date" and r == "date.paragraph_context.v1" for f, _, r in c.provenance)]
+    if told_here:
+        ordered_for_time = told_here
+    else:
+        ordered_for_time = [c for c in ordered if c.time is not None]
+    times = [c.time for c in ordered_for_time]
     # the most precise date of the strongest frame: 7月8日 beats 近期 for the same departure
     time = None
     if times:
-        best_strength = min(_STRENGTH[c.kind] for c in ordered if c.time is not None)
-        pool = [c.time for c in ordered if c.time is not None and _STRENGTH[c.kind] == best_strength]
+        best_strength = min(_STRENGTH[c.kind] for c in ordered_for_time)
+        pool = [c.time for c in ordered_for_time if _STRENGTH[c.kind] == best_strength]
         time = pool[0]
         for other in pool[1:]:
             # 近期 (2023-07) and 7月8日 (2023-07-08) tell the same departure: keep the more precise
