@@ -208,7 +208,9 @@ def extract(
     """Extract departure events from articles as JSON Lines (SPEC section 2), one event per line.
 
     Articles that cannot be read or processed are reported (see --errors) and the others go on.
-    Exit 0 when every article went through, 1 when any failed, 2 for a usage error.
+    With -o, finished articles are listed in FILE.done as they complete, so an interrupted run
+    can be finished with --resume. Exit 0 when every article went through, 1 when any failed,
+    2 for a usage error.
     """
     from .batch import BatchInterrupted, run_extract
     from .batch_output import ResumeError
@@ -241,6 +243,9 @@ def extract(
         if output is not None:
             typer.echo("extract: finished articles are kept; run the same command with --resume to finish", err=True)
         raise typer.Exit(128 + exc.signum)
+    except BrokenPipeError:
+        _silence_stdout()  # the reader (e.g. `head`) has gone: no traceback at exit
+        raise typer.Exit(1)
     except OSError as exc:
         typer.echo(f"Error: cannot write {exc.filename or 'the output'}: {exc.strerror or exc}", err=True)
         raise typer.Exit(1)
@@ -282,6 +287,16 @@ def normalize(
         for start, end in result.suspect_spans:
             s_start, s_end = result.source_span(start, end)
             typer.echo(f"suspect {start}-{end} (original {s_start}-{s_end}): {result.text[start:end]}", err=True)
+
+
+def _silence_stdout() -> None:
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass  # not a real file descriptor (e.g. under a test runner): nothing left to flush
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -4,6 +4,7 @@ Built once per process (rules, tokenizer, automata); `extract` is then called pe
 """
 from __future__ import annotations
 
+import os
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -33,12 +34,15 @@ def protected_spellings(lexicon: Lexicon) -> dict[str, str]:
 
 
 class Pipeline:
-    def __init__(self, rules_dir: Path | None = None) -> None:
+    def __init__(self, rules_dir: Path | None = None, ner_model: str | None = None) -> None:
+        """`ner_model`: a trained spaCy pipeline (package name or path) whose entities are merged
+        with the rules'; by default `DEPARTURES_NER_MODEL`, and none when that is unset."""
         self.rules_dir = rules_dir
+        ner_model = ner_model if ner_model is not None else os.environ.get("DEPARTURES_NER_MODEL") or None
         self.lexicon = load_lexicon(rules_dir)
         self.normalizer = Normalizer(rules_dir, protected=protected_spellings(self.lexicon))
         self.segmenter = Segmenter(self.lexicon.user_words())
-        self.engine = EventEngine(self.lexicon, self.segmenter)
+        self.engine = EventEngine(self.lexicon, self.segmenter, ner_model)
         # seconds spent per stage, summed over every article this instance processed (for the benchmark)
         self.stage_seconds: dict[str, float] = defaultdict(float)
 
@@ -61,7 +65,11 @@ class Pipeline:
             raise StageError("normalize", "the article has no text")
         norm = self.normalize(article)
         pub = PubDate.parse(article.published_at)
+        segmented = self.engine.segment_seconds
         analyzed = self._timed("entities", self.engine.analyze, norm.text, pub, list(norm.suspect_spans))
+        jieba_seconds = self.engine.segment_seconds - segmented
+        self.stage_seconds["segment"] += jieba_seconds
+        self.stage_seconds["entities"] -= jieba_seconds
         candidates = self._timed("events", self.engine.candidates, analyzed)
         groups = self._timed("events", group_candidates, candidates, self.engine.dominant_org(norm.text, self.normalizer.normalize(article.title).text))
         return self._timed("output", self._events, article.id, groups, norm, analyzed)

@@ -1,20 +1,36 @@
 """Find every entity of one sentence, in an order where each finder knows what earlier ones took.
 
-Triggers, organizations and times first (they are unambiguous lexicon or pattern hits), then posts
-(which must not swallow an organization), then names (which must not start inside a post), then
-units and short name forms.
+Triggers, organizations and times first (they are unambiguous lexicon or pattern hits), then units
+and posts (which must not swallow an organization), then names (which must not start inside a
+post), then pronouns and ranks. Each step is one spaCy component (see spacy_pipeline.py); the steps
+read and extend the sentence's `SentenceEntities`.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from ..dates import DateFinder, PubDate
-from ..lexicon import Lexicon, PhraseIndex
+from ..lexicon import Lexicon
 from ..segment import Segmenter
 from .mentions import Mention, SentenceEntities
 from .organizations import OrgFinder, overlaps
-from .persons import NameRegistry, PersonFinder
+from .persons import PersonFinder
+
+
+@dataclass
+class StepState:
+    """What one sentence's steps share: the context it is read in and the spans already taken."""
+
+    pub: PubDate | None = None
+    context_year: int | None = None
+    suspect: list[tuple[int, int]] = field(default_factory=list)
+    orgs: list[Mention] = field(default_factory=list)
+    blocked: list[tuple[int, int]] = field(default_factory=list)
 
 
 class SentenceAnalyzer:
+    STEPS = ("triggers", "organizations", "times", "units", "posts", "persons", "anaphors_ranks")
+
     def __init__(self, lexicon: Lexicon, date_finder: DateFinder, segmenter: Segmenter) -> None:
         self.lx = lexicon
         self.dates = date_finder
@@ -27,58 +43,72 @@ class SentenceAnalyzer:
         pub: PubDate | None,
         context_year: int | None = None,
         suspect: list[tuple[int, int]] | None = None,
-        registry: NameRegistry | None = None,
-        registry_index: PhraseIndex | None = None,
     ) -> SentenceEntities:
-        suspect = suspect or []
+        """All steps in order, without spaCy (the components call the same steps one by one)."""
         ents = SentenceEntities(text)
+        state = StepState(pub, context_year, list(suspect or []))
+        for step in self.STEPS:
+            self.run_step(step, ents, state)
+        return ents
+
+    def run_step(self, step: str, ents: SentenceEntities, state: StepState) -> None:
+        getattr(self, f"step_{step}")(ents.text, ents, state)
+        if step == self.STEPS[-1]:
+            ents.sort()
+
+    # -- the steps ------------------------------------------------------------------------------
+
+    def step_triggers(self, text: str, ents: SentenceEntities, state: StepState) -> None:
         for hit in self.lx.trigger_index.hits(text):
             ents.add(Mention(hit.start, hit.end, hit.surface, "TRIGGER", "triggers.lexicon.v1", hit.value))
+
+    def step_organizations(self, text: str, ents: SentenceEntities, state: StepState) -> None:
         taken = [(m.start, m.end) for m in ents.mentions]
-        orgs = [m for m in self.orgs.known(text) if not overlaps((m.start, m.end), suspect)]
+        orgs = [m for m in self.orgs.known(text) if not overlaps((m.start, m.end), state.suspect)]
         # a trigger inside an organization name (退出 in 退出机制) yields to the longer organization
         orgs = [m for m in orgs if not overlaps((m.start, m.end), taken) or (m.end - m.start) > 3]
-        shape = self.orgs.by_shape(text, taken + [(m.start, m.end) for m in orgs] + suspect)
-        for mention in orgs + shape:
+        shape = self.orgs.by_shape(text, taken + [(m.start, m.end) for m in orgs] + state.suspect)
+        state.orgs = orgs + shape
+        for mention in state.orgs:
             ents.add(mention)
-        for time in self.dates.find(text, pub, context_year):
+
+    def step_times(self, text: str, ents: SentenceEntities, state: StepState) -> None:
+        for time in self.dates.find(text, state.pub, state.context_year):
             ents.add(Mention(time.start, time.end, time.text, "TIME", "dates.patterns.v1", time))
-        blocked = [(m.start, m.end) for m in ents.mentions] + suspect
-        units = self.orgs.units(text, orgs + shape, blocked)
+        state.blocked = [(m.start, m.end) for m in ents.mentions] + state.suspect
+
+    def step_units(self, text: str, ents: SentenceEntities, state: StepState) -> None:
+        units = self.orgs.units(text, state.orgs, state.blocked)
         for mention in units:
             ents.add(mention)
-        blocked += [(m.start, m.end) for m in units]
-        titles = self.orgs.posts(text, blocked)
+        state.blocked += [(m.start, m.end) for m in units]
+
+    def step_posts(self, text: str, ents: SentenceEntities, state: StepState) -> None:
+        titles = self.orgs.posts(text, state.blocked)
         for mention in titles:
             ents.add(mention)
-        blocked += [(m.start, m.end) for m in titles]
-        people = self.persons.transliterated(text, blocked)
-        people += [m for m in self.persons.latin_names(text, blocked) if not overlaps((m.start, m.end), [(p.start, p.end) for p in people])]
-        blocked_people = blocked + [(m.start, m.end) for m in people]
-        if registry_index is not None:
-            for hit in registry_index.hits(text):
-                span = (hit.start, hit.end)
-                if overlaps(span, blocked_people):
-                    continue
-                if len(hit.surface) == 1 and not self._short_form_ok(text, hit.start, hit.end, blocked):
-                    continue
-                people.append(Mention(hit.start, hit.end, hit.surface, "PERSON", "persons.registry.v1"))
-                blocked_people.append(span)
+        state.blocked += [(m.start, m.end) for m in titles]
+
+    def step_persons(self, text: str, ents: SentenceEntities, state: StepState) -> None:
+        people = self.persons.transliterated(text, state.blocked)
+        people += [m for m in self.persons.latin_names(text, state.blocked)
+                   if not overlaps((m.start, m.end), [(p.start, p.end) for p in people])]
+        blocked_people = state.blocked + [(m.start, m.end) for m in people]
         soft = [(m.start, m.end) for m in ents.mentions if m.label in ("TRIGGER", "TIME")]
         hard = [span for span in blocked_people if span not in soft]
-        people += self.persons.chinese_names(text, hard, suspect, soft)
+        people += self.persons.chinese_names(text, hard, state.suspect, soft)
         for mention in people:
             ents.add(mention)
-        occupied = blocked + [(m.start, m.end) for m in people]
+        state.blocked += [(m.start, m.end) for m in people]
+
+    def step_anaphors_ranks(self, text: str, ents: SentenceEntities, state: StepState) -> None:
         for hit in self.lx.anaphor_index.hits(text):
-            if not overlaps((hit.start, hit.end), occupied):
+            if not overlaps((hit.start, hit.end), state.blocked):
                 ents.add(Mention(hit.start, hit.end, hit.surface, "ANAPHOR", "persons.anaphor.v1"))
         for mention in self.orgs.ranks(text):
             ents.add(mention)
-        ents.sort()
-        return ents
 
-    def _short_form_ok(self, text: str, start: int, end: int, blocked: list[tuple[int, int]]) -> bool:
+    def short_form_ok(self, text: str, start: int, end: int, blocked: list[tuple[int, int]]) -> bool:
         """A one-character surname stands for a person only between clear edges (薄已经离职)."""
         before_ok = start == 0 or text[start - 1] in "，,。；;：:、（(“\" " or any(e == start for _, e in blocked)
         after_ok = end < len(text) and text[end] in self.lx.name_end_cues
