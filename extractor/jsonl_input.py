@@ -9,7 +9,7 @@ import codecs
 import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import BinaryIO, Union
 
 from .datelines import find_dateline, normalize_date
@@ -64,16 +64,16 @@ def _lines(stream: BinaryIO, max_bytes: int) -> Iterator[tuple[int, Line, bool]]
     if utf16 is not None:
         # ASCII newlines are two bytes in UTF-16, so lines are split after decoding.
         text = io.TextIOWrapper(stream, encoding=utf16, errors="strict", newline="\n")
-        yield from _split(text, max_bytes // 2, "\n", lambda: text.readline(_DRAIN_CHUNK))
+        yield from _split(text.readline, max_bytes // 2, "\n")
         return
-    yield from _split(stream, max_bytes, b"\n", lambda: stream.readline(_DRAIN_CHUNK))
+    yield from _split(stream.readline, max_bytes, b"\n")
 
 
-def _split(reader, limit: int, newline: Line, drain_chunk) -> Iterator[tuple[int, Line, bool]]:
+def _split(readline: Callable[[int], Line], limit: int, newline: Line) -> Iterator[tuple[int, Line, bool]]:
     number = 0
     while True:
         try:
-            line = reader.readline(limit + 1)
+            line = readline(limit + 1)
         except UnicodeDecodeError as exc:
             raise DecodeError(f"not valid UTF-16 after line {number}: {exc.reason}") from exc
         if not line:
@@ -81,7 +81,7 @@ def _split(reader, limit: int, newline: Line, drain_chunk) -> Iterator[tuple[int
         number += 1
         if len(line) > limit and not line.endswith(newline):
             prefix = line[:_ID_PREFIX]
-            while (chunk := drain_chunk()) and not chunk.endswith(newline):
+            while (chunk := readline(_DRAIN_CHUNK)) and not chunk.endswith(newline):
                 pass
             yield number, prefix, True
         else:

@@ -141,6 +141,7 @@ class NameCuesFile(Rule):
     name_end_cues: str
     transliteration_marks: list[str]
     role_nouns: list[str]
+    name_left_verbs: list[str]
     not_person_words: list[str]
     not_in_given_name: str
     strong_right_cues: str

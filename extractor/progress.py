@@ -60,9 +60,9 @@ class ProgressBar:
         self._last_draw = 0.0
         self._width = 0
 
-    def update(self, done: int, failures: int, *, force: bool = False) -> None:
+    def update(self, done: int, failures: int) -> None:
         now = time.monotonic()
-        if not force and now - self._last_draw < _REDRAW_SECONDS:
+        if now - self._last_draw < _REDRAW_SECONDS:
             return
         self._last_draw = now
         self._draw(self.render(done, failures, now - self._start))

@@ -16,7 +16,7 @@ import pytest
 
 from extractor.batch import BatchInterrupted, BatchSummary, process_item, run_extract
 from extractor.batch_output import ResumeError, journal_path, partial_path
-from extractor.models import Article, DepartureEvent, ErrorRecord, FromSide, Person
+from extractor.models import Article, DepartureEvent, FromSide, Person
 from extractor.pipeline import StageError
 from extractor.progress import ProgressBar, count_articles
 

@@ -145,7 +145,7 @@ class PersonFinder:
         soft: list[tuple[int, int]] = (),  # type: ignore[assignment]
     ) -> list[Mention]:
         """`blocked`: posts, organizations (a name may follow them); `soft`: triggers, times (weaker left edges)."""
-        self._soft_ends = {e for _, e in soft}
+        self._soft_ends = {e for _, e in soft} | {h.end for h in self.lx.name_left_verb_index.hits(text)}
         blocked = list(blocked) + list(soft)
         covered = bytearray(len(text))
         for start, end in blocked + suspect:
@@ -213,8 +213,11 @@ class PersonFinder:
             # the last part stops at a cue (帕特尔也宣布 → 帕特尔)
             last_mark = max(text.rfind(m, start, end) for m in self.lx.name_cues.transliteration_marks)
             for k in range(last_mark + 2, end):
-                if text[k] in self.lx.name_end_cues or any(s == k for s, _ in blocked):
-                    end = k
+                if text[k] in self.lx.name_end_cues or any(s == k for s, _ in blocked) or (
+                    k >= last_mark + 3 and self.freq(text[k:k + 2]) >= 500
+                    and (self.word_tags.get(text[k:k + 2]) or "")[:1] in ("v", "d", "p", "c", "u")
+                ):
+                    end = k  # 苏茨克维确定创业: an ordinary word (确定) starts after the name
                     break
             while start < end and text[start] in self.lx.name_end_cues:
                 start += 1
