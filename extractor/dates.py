@@ -114,7 +114,9 @@ class DateFinder:
             if g["m"]:
                 month, day = int(g["m"]), int(g["d"]) if g["d"] else None
                 if not _valid(year, month, day):
-                    return None
+                    # 2022年13月: a damaged month; the written year still holds
+                    year_text = text[: text.index("年") + 1] if "年" in text else text
+                    return TimeMention(m.start(), m.start() + len(year_text), year_text, _iso(year), "year", explicit, year)
                 return TimeMention(m.start(), m.end(), text, _iso(year, month, day),
                                    "day" if day else "month", explicit, year)
             if g["part"] or g["spart"]:

@@ -107,9 +107,9 @@ class OrgFinder:
                     break
             if hit.start - start < 1 and hit.surface not in ("Lab", "Labs"):
                 before = next((m for m in orgs if m.end == hit.start), None)
-                if before is None:
+                if before is None and len(hit.surface) < 4:
                     continue
-                if len(hit.surface) < 4:
+                if before is not None and len(hit.surface) < 4:
                     start = before.start  # 阿里云研究院: a bare unit word named by its organization
             found.append(Mention(start, hit.end, text[start:hit.end], "UNIT", "orgs.unit_suffix.v1"))
         return found
