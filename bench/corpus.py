@@ -87,7 +87,7 @@ class _Recombiner:
     def _excerpt(rng: random.Random, source: Source) -> list[str]:
         paragraphs = list(source.paragraphs)
         if sum(map(len, paragraphs)) > 6000:  # the long seed analyses: a run of paragraphs, like a shorter report
-            target = rng.randint(1500, 5000)
+            target = rng.randint(800, 2500)  # characters: the length of the dev fixtures up to a long report
             start = rng.randrange(len(paragraphs))
             while start > 0 and sum(map(len, paragraphs[start:])) < target:
                 start -= 1

@@ -7,8 +7,12 @@ the timed part wherever the measurement is about steady-state speed.
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -184,36 +188,57 @@ class ChildRun:
     report: dict            # the JSON line the child printed about itself (see bench.child)
 
 
-def run_child(args: list[str], timeout: float | None = None) -> ChildRun:
+def run_child(args: list[str], timeout: float) -> ChildRun:
     """Run `python ARGS` with this interpreter; its last stdout line is its JSON report.
 
     Peak memory is reported by the child itself: ru_maxrss seen from here would include this
-    (large) process's size, which Linux carries across fork and exec.
+    (large) process's size, which Linux carries across fork and exec. A child still running after
+    `timeout` seconds is killed with all its workers (it runs in its own process group).
     """
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, *args], capture_output=True, timeout=timeout)
+    proc = subprocess.Popen(
+        [sys.executable, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+    )
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise RuntimeError(f"child {' '.join(args)} still running after {timeout:.0f} s: killed") from None
     seconds = time.perf_counter() - start
-    if done.returncode != 0:
-        tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-5:]
-        raise RuntimeError(f"child {' '.join(args)} exited {done.returncode}: " + " | ".join(tail))
-    lines = done.stdout.decode("utf-8").strip().splitlines()
+    if proc.returncode != 0:
+        tail = err.decode("utf-8", "replace").strip().splitlines()[-5:]
+        raise RuntimeError(f"child {' '.join(args)} exited {proc.returncode}: " + " | ".join(tail))
+    lines = out.decode("utf-8").strip().splitlines()
     return ChildRun(seconds, json.loads(lines[-1]) if lines else {})
 
 
 def cold_start(command: list[str], timeout: float = 120.0) -> dict:
     """Wall time from process start to its first line of output, and to its exit."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    assert proc.stdout is not None
-    first_line = proc.stdout.readline()
-    first = time.perf_counter() - start if first_line else None
-    rest, err = proc.communicate(timeout=timeout)
-    total = time.perf_counter() - start
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=err, start_new_session=True)
+        assert proc.stdout is not None
+        # A timer, not communicate(timeout=…): the wait for the first line must be bounded too.
+        killer = threading.Timer(timeout, os.killpg, (proc.pid, signal.SIGKILL))
+        killer.start()
+        try:
+            first_line = proc.stdout.readline()
+            first = time.perf_counter() - start if first_line else None
+            rest = proc.stdout.read()
+            proc.wait()
+        finally:
+            killer.cancel()
+        total = time.perf_counter() - start
+        err.seek(0)
+        stderr_tail = err.read().decode("utf-8", "replace").strip().splitlines()[-3:]
+    if proc.returncode == -signal.SIGKILL:
+        raise RuntimeError(f"{' '.join(command)} still running after {timeout:.0f} s: killed")
     lines = [line for line in (first_line + rest).splitlines() if line.strip()]
     return {
         "seconds_to_first_event": None if first is None else round(first, 3),
         "seconds_to_exit": round(total, 3),
         "events": len(lines),
         "returncode": proc.returncode,
-        "stderr_tail": err.decode("utf-8", "replace").strip().splitlines()[-3:],
+        "stderr_tail": stderr_tail,
     }

@@ -118,10 +118,12 @@ def throughput(path: Path, events_out: Path, words: list[str]) -> dict:
     return out
 
 
-def _child_timing(path: Path, workers: int) -> dict:
-    run = measure.run_child(["-m", "bench", "child-extract", str(path), "--workers", str(workers)])
-    seconds = run.report["seconds"]
+def _child_timing(path: Path, workers: int, mb_per_s: Optional[float]) -> dict:
+    # Generous, but a hung worker pool must not hold the whole run: three times the expected time.
     size = path.stat().st_size
+    timeout = 120 + 3 * size / MB / (mb_per_s or 0.05)
+    run = measure.run_child(["-m", "bench", "child-extract", str(path), "--workers", str(workers)], timeout)
+    seconds = run.report["seconds"]
     with path.open("rb") as handle:
         articles = sum(1 for _ in handle)
     return {
@@ -134,20 +136,22 @@ def _child_timing(path: Path, workers: int) -> dict:
     }
 
 
-def scaling(path: Path, workers: int) -> dict:
-    out = {"corpus": path.name, "workers_1": _attempt("1 worker", lambda: _child_timing(path, 1))}
+def scaling(path: Path, workers: int, mb_per_s: Optional[float]) -> dict:
+    out = {"corpus": path.name, "workers_1": _attempt("1 worker", lambda: _child_timing(path, 1, mb_per_s))}
     if workers > 1:
-        out[f"workers_{workers}"] = _attempt(f"{workers} workers", lambda: _child_timing(path, workers))
+        out[f"workers_{workers}"] = _attempt(
+            f"{workers} workers", lambda: _child_timing(path, workers, mb_per_s)
+        )
         one, many = out["workers_1"], out[f"workers_{workers}"]
         if measure.pipeline_worked(one) and measure.pipeline_worked(many):
             out["speedup"] = round(many["articles_per_s"] / one["articles_per_s"], 3)
     return out
 
 
-def memory(small: Path, large: Path) -> dict:
+def memory(small: Path, large: Path, mb_per_s: Optional[float]) -> dict:
     out = {
-        "small": _attempt("memory, small input", lambda: _child_timing(small, 1)),
-        "large": _attempt("memory, large input", lambda: _child_timing(large, 1)),
+        "small": _attempt("memory, small input", lambda: _child_timing(small, 1, mb_per_s)),
+        "large": _attempt("memory, large input", lambda: _child_timing(large, 1, mb_per_s)),
     }
     # a pipeline that fails every article would make any ratio look fine: only compare real runs
     if measure.pipeline_worked(out["small"]) and measure.pipeline_worked(out["large"]):
@@ -208,6 +212,11 @@ def targets(results: dict) -> list[dict]:
     return [{"target": name, "value": value, "unit": unit, "met": _met(value, ok)} for name, value, ok, unit in rows]
 
 
+def _in_process_rate(results: dict, mix: str) -> Optional[float]:
+    entry = results["throughput"][mix]["pipeline_1w"]
+    return entry["mb_per_s"] if measure.pipeline_worked(entry) else None
+
+
 def run(plan: Plan) -> dict:
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     results: dict = {"machine": machine(), "plan": plan.__dict__}
@@ -221,10 +230,10 @@ def run(plan: Plan) -> dict:
             results["throughput"][mix] = throughput(path, scratch / f"events-{mix}.jsonl", words)
         dense = corpus_file("dense", plan.size, plan.seed)
         _say(f"scaling: 1 and {plan.workers} workers on {dense.name}")
-        results["scaling"] = scaling(dense, plan.workers)
+        results["scaling"] = scaling(dense, plan.workers, _in_process_rate(results, "dense"))
         small, large = (corpus_file("daily", size, plan.seed) for size in (plan.memory_small, plan.memory_large))
         _say(f"peak memory: {small.name} and {large.name}")
-        results["memory"] = memory(small, large)
+        results["memory"] = memory(small, large, _in_process_rate(results, "daily"))
         _say("cold start")
         results["cold_start"] = _attempt("cold start", lambda: cold_start(scratch))
         _say(f"load: {plan.load_events} events")

@@ -14,34 +14,21 @@ import signal
 import sys
 import threading
 import time
-import traceback
-from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, TextIO, get_args
+from typing import Any, TextIO
 
 from .batch_output import BatchOutput
 from .ingest import DEFAULT_MAX_BYTES, iter_inputs
-from .models import Article, DepartureEvent, ErrorRecord, Stage
-from .pipeline import StageError, get_pipeline
+from .models import Article, ErrorRecord
+from .pipeline import get_pipeline
 from .progress import ProgressBar, count_articles
+from .workers import Outcome, PipelineFactory, WorkerPool, process_item
 
-# Articles per task sent to a worker: enough to amortize the inter-process round trip.
-CHUNK_SIZE = 8
-# Chunks in flight per worker: keeps every worker busy while bounding memory.
-CHUNKS_PER_WORKER = 4
-_STAGES = frozenset(get_args(Stage))
-
-
-class Extractor(Protocol):
-    def extract(self, article: Article) -> list[DepartureEvent]: ...
-
-
-PipelineFactory = Callable[[Path | None], Extractor]
+__all__ = ["BatchInterrupted", "BatchSummary", "process_item", "run_extract"]
 
 
 @dataclass
@@ -70,15 +57,6 @@ class BatchInterrupted(Exception):
         super().__init__(f"interrupted by signal {signum}")
         self.summary = summary
         self.signum = signum
-
-
-@dataclass
-class Outcome:
-    """One article's result, as sent back from a worker: serialized events or an error."""
-
-    article_id: str
-    lines: list[str]
-    error: ErrorRecord | None = None
 
 
 def run_extract(
@@ -111,13 +89,19 @@ def run_extract(
     workers = workers or os.cpu_count() or 1
     started = time.monotonic()
     summary = BatchSummary()
-    # Built here first so that bad rules fail before any output exists; forked workers inherit it.
-    pipeline = pipeline_factory(rules_dir)
-    sink = BatchOutput(output if output is not None else stdout, errors, resume)
+    # The pipeline is built (and bad rules fail) before any output exists.
+    pool = WorkerPool(pipeline_factory, rules_dir, workers) if workers > 1 else None
+    pipeline = pipeline_factory(rules_dir) if pool is None else None
+    try:
+        sink = BatchOutput(output if output is not None else stdout, errors, resume)
+    except BaseException:
+        if pool is not None:
+            pool.close()
+        raise
     pending = Counter(sink.done)
     progress = _make_progress(inputs, stderr, quiet, already_done=sum(pending.values()))
     items = _skip_done(iter_inputs(inputs, published_at, max_bytes=max_bytes), pending, summary)
-    outcomes = _outcomes(items, pipeline, pipeline_factory, rules_dir, workers)
+    outcomes = pool.outcomes(items) if pool is not None else (process_item(pipeline, item) for item in items)
     caught: dict[str, int] = {}
     try:
         with _signals_raise_interrupt(caught):
@@ -134,40 +118,13 @@ def run_extract(
         sink.suspend()
         raise
     finally:
-        outcomes.close()  # stops the worker pool now, not whenever the generator is collected
+        if pool is not None:
+            pool.close()
         if progress is not None:
             progress.close()
     sink.finish()
     summary.seconds = time.monotonic() - started
     return summary
-
-
-def process_item(pipeline: Extractor, item: Article | ErrorRecord) -> Outcome:
-    """Run one article through the pipeline; any failure becomes its ErrorRecord."""
-    if isinstance(item, ErrorRecord):
-        return Outcome(item.article_id, [], item)
-    try:
-        events = pipeline.extract(item)
-    except StageError as exc:
-        stage = exc.stage if exc.stage in _STAGES else "events"
-        return Outcome(item.id, [], _error(item, stage, exc.reason))
-    except Exception as exc:  # a bug in one article must not stop the batch
-        return Outcome(item.id, [], _error(item, "events", _describe(exc)))
-    try:
-        lines = [json.dumps(event.to_json_dict(), ensure_ascii=False) for event in events]
-    except Exception as exc:
-        return Outcome(item.id, [], _error(item, "output", _describe(exc)))
-    return Outcome(item.id, lines)
-
-
-def _error(article: Article, stage: str, reason: str) -> ErrorRecord:
-    return ErrorRecord(article_id=article.id, source=article.source, stage=stage, reason=reason)
-
-
-def _describe(exc: BaseException) -> str:
-    frames = traceback.extract_tb(exc.__traceback__)
-    where = f" (at {Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
-    return f"{type(exc).__name__}: {exc}{where}"
 
 
 def _record(outcome: Outcome, sink: BatchOutput, summary: BatchSummary, report_to: TextIO | None) -> None:
@@ -230,99 +187,3 @@ def _signals_raise_interrupt(caught: dict[str, int]) -> Iterator[None]:
     finally:
         for sig, old in previous.items():
             signal.signal(sig, old)
-
-
-# --- running articles: in this process, or in worker processes -------------------------------
-
-def _outcomes(
-    items: Iterator[Article | ErrorRecord],
-    pipeline: Extractor,
-    factory: PipelineFactory,
-    rules_dir: Path | None,
-    workers: int,
-) -> Iterator[Outcome]:
-    if workers <= 1:
-        for item in items:
-            yield process_item(pipeline, item)
-    else:
-        yield from _pooled(items, factory, rules_dir, workers)
-
-
-_worker_pipeline: Extractor | None = None
-
-
-def _init_worker(factory: PipelineFactory, rules_dir: Path | None) -> None:
-    global _worker_pipeline
-    # The parent decides when to stop: a Ctrl-C in the terminal must not kill workers mid-article.
-    # SIGTERM gets its default back: the parent's handler, inherited by fork, is for the parent.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _worker_pipeline = factory(rules_dir)
-
-
-def _run_chunk(chunk: list[Article | ErrorRecord]) -> list[Outcome]:
-    assert _worker_pipeline is not None, "worker used before _init_worker"
-    return [process_item(_worker_pipeline, item) for item in chunk]
-
-
-def _chunks(items: Iterator[Article | ErrorRecord], size: int) -> Iterator[list[Article | ErrorRecord]]:
-    chunk: list[Article | ErrorRecord] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-def _pooled(
-    items: Iterator[Article | ErrorRecord], factory: PipelineFactory, rules_dir: Path | None, workers: int
-) -> Iterator[Outcome]:
-    """Outcomes in input order from a pool of workers, with a bounded window of chunks in
-    flight. A worker that dies (killed, out of memory) breaks the pool: the chunks in flight
-    are then rerun one article at a time, and the article that breaks it again is an error."""
-    pool = _new_pool(factory, rules_dir, workers)
-    window: deque[tuple[list[Article | ErrorRecord], Future[list[Outcome]]]] = deque()
-    chunks = _chunks(items, CHUNK_SIZE)
-    try:
-        while True:
-            while len(window) < workers * CHUNKS_PER_WORKER:
-                chunk = next(chunks, None)
-                if chunk is None:
-                    break
-                window.append((chunk, pool.submit(_run_chunk, chunk)))
-            if not window:
-                return
-            chunk, future = window.popleft()
-            try:
-                yield from future.result()
-            except BrokenProcessPool:
-                stranded = [chunk] + [c for c, _ in window]
-                window.clear()
-                pool.shutdown(wait=True, cancel_futures=True)
-                pool = _new_pool(factory, rules_dir, workers)
-                for lost in stranded:
-                    for item in lost:
-                        outcome, pool = _run_alone(pool, item, factory, rules_dir, workers)
-                        yield outcome
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _run_alone(
-    pool: ProcessPoolExecutor, item: Article | ErrorRecord, factory: PipelineFactory,
-    rules_dir: Path | None, workers: int,
-) -> tuple[Outcome, ProcessPoolExecutor]:
-    try:
-        return pool.submit(_run_chunk, [item]).result()[0], pool
-    except BrokenProcessPool:
-        pool.shutdown(wait=True, cancel_futures=True)
-        assert isinstance(item, Article)  # an ErrorRecord is passed through and cannot crash
-        error = _error(item, "events", "the worker process died while extracting this article "
-                                      "(killed, or out of memory)")
-        return Outcome(item.id, [], error), _new_pool(factory, rules_dir, workers)
-
-
-def _new_pool(factory: PipelineFactory, rules_dir: Path | None, workers: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(factory, rules_dir))

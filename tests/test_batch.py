@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from extractor.batch import BatchInterrupted, BatchSummary, process_item, run_extract
+from extractor.batch import BatchInterrupted, BatchSummary, run_extract
 from extractor.batch_output import ResumeError, journal_path, partial_path
 from extractor.models import Article, DepartureEvent, FromSide, Person
 from extractor.pipeline import StageError
 from extractor.progress import ProgressBar, count_articles
+from extractor.workers import process_item
 
 
 class FakePipeline:
@@ -232,23 +233,25 @@ def test_resume_needs_an_output_file(tmp_path):
                     workers=1, pipeline_factory=fake_factory, stdout=io.StringIO())
 
 
-SIGTERM_SCRIPT = """
-import importlib.util, sys, time
-from pathlib import Path
-from extractor.batch import BatchInterrupted, run_extract
-
-spec = importlib.util.spec_from_file_location("batch_tests", sys.argv[4])
-tests = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(tests)
-
-class Slow(tests.FakePipeline):
-    def extract(self, article):
+class SlowPipeline(FakePipeline):
+    def extract(self, article: Article) -> list[DepartureEvent]:
         time.sleep(0.02)
         return super().extract(article)
 
+
+def slow_factory(rules_dir: Path | None) -> SlowPipeline:
+    return SlowPipeline()
+
+
+SIGTERM_SCRIPT = """
+import sys
+from pathlib import Path
+from extractor.batch import BatchInterrupted, run_extract
+from test_batch import slow_factory
+
 try:
     run_extract([sys.argv[1]], Path(sys.argv[2]), None, workers=int(sys.argv[3]), quiet=True,
-                pipeline_factory=lambda rules_dir: Slow())
+                pipeline_factory=slow_factory)
 except BatchInterrupted as exc:
     sys.exit(128 + exc.signum)
 """
@@ -258,10 +261,12 @@ except BatchInterrupted as exc:
 def test_sigterm_keeps_finished_articles_for_resume(tmp_path, repo_root, workers):
     batch = write_batch(tmp_path / "in.jsonl", mixed_texts(400))
     output = tmp_path / "out.jsonl"
-    process = subprocess.Popen([sys.executable, "-c", SIGTERM_SCRIPT, str(batch), str(output), str(workers), __file__],
-                               cwd=repo_root, stderr=subprocess.PIPE)
+    # the script imports this module (for slow_factory), and so do its spawned workers
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(repo_root), str(Path(__file__).parent)])}
+    process = subprocess.Popen([sys.executable, "-c", SIGTERM_SCRIPT, str(batch), str(output), str(workers)],
+                               cwd=repo_root, env=env, stderr=subprocess.PIPE)
     journal = journal_path(output)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120
     while not (journal.exists() and journal.read_text(encoding="utf-8").count("\n") >= 20):
         assert process.poll() is None, process.stderr.read().decode()
         assert time.monotonic() < deadline, "the run never got going"

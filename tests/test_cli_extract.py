@@ -13,6 +13,7 @@ import extractor.batch
 from extractor.cli import app
 from extractor.models import Article, DepartureEvent, DateValue, FromSide, Person
 from extractor.pipeline import StageError
+from extractor.rulebook import RuleFileError
 
 
 class EchoPipeline:
@@ -30,9 +31,17 @@ class EchoPipeline:
         return events
 
 
+def echo_factory(rules_dir: Path | None = None) -> EchoPipeline:
+    return EchoPipeline()
+
+
+def broken_rules_factory(rules_dir: Path | None = None) -> EchoPipeline:
+    raise RuleFileError("triggers.yaml line 3: unknown key 'kind2'")
+
+
 @pytest.fixture(autouse=True)
 def fake_pipeline(monkeypatch):
-    monkeypatch.setattr(extractor.batch, "get_pipeline", lambda rules_dir=None: EchoPipeline())
+    monkeypatch.setattr(extractor.batch, "get_pipeline", echo_factory)
 
 
 def extract(*args: str, input: bytes | None = None):
@@ -79,7 +88,8 @@ def test_every_input_kind_and_encoding_exits_0_with_events_on_stdout(articles):
 
 
 def test_output_file_is_complete_and_nothing_else_is_left_but_the_journal(articles, tmp_path):
-    result = extract(str(articles), "-o", str(tmp_path / "out" / "e.jsonl"), "--errors", str(tmp_path / "err.jsonl"))
+    result = extract(str(articles), "-o", str(tmp_path / "out" / "e.jsonl"), "--errors", str(tmp_path / "err.jsonl"),
+                     "--workers", "1")
     assert result.exit_code == 0 and result.stdout == ""
     assert len(events_of((tmp_path / "out" / "e.jsonl").read_text(encoding="utf-8"))) == 6
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["e.jsonl", "e.jsonl.done"]
@@ -90,7 +100,7 @@ def test_failures_exit_1_and_go_to_the_errors_file(tmp_path):
     batch = tmp_path / "b.jsonl"
     batch.write_text('{"id": "ok", "text": "EVENT 甲 乙"}\n{"id": "bad", "text": "FAIL entities"}\n'
                      '{"id": "broken", "text": \n{"id": "empty", "text": ""}\n', encoding="utf-8")
-    result = extract(str(batch), "-o", str(tmp_path / "e.jsonl"), "--errors", str(tmp_path / "err.jsonl"))
+    result = extract(str(batch), "-o", str(tmp_path / "e.jsonl"), "--errors", str(tmp_path / "err.jsonl"), "--workers", "1")
     assert result.exit_code == 1
     errors = events_of((tmp_path / "err.jsonl").read_text(encoding="utf-8"))
     assert [(e["article_id"], e["stage"]) for e in errors] == [("bad", "entities"), ("broken", "parse"),
@@ -120,10 +130,10 @@ def test_resume_finishes_a_run_without_doubling(tmp_path):
     batch = tmp_path / "b.jsonl"
     batch.write_text("".join(f'{{"id": "a{i}", "text": "EVENT 人{i} 公司"}}\n' for i in range(5)), encoding="utf-8")
     out = tmp_path / "e.jsonl"
-    assert extract(str(batch), "-o", str(out)).exit_code == 0
+    assert extract(str(batch), "-o", str(out), "--workers", "1").exit_code == 0
     with open(batch, "a", encoding="utf-8") as stream:
         stream.write('{"id": "new", "text": "EVENT 新人 公司"}\n')
-    result = extract(str(batch), "-o", str(out), "--resume")
+    result = extract(str(batch), "-o", str(out), "--resume", "--workers", "1")
     assert result.exit_code == 0
     assert [e["article_id"] for e in events_of(out.read_text(encoding="utf-8"))] == [
         "a0", "a1", "a2", "a3", "a4", "new"]
@@ -153,8 +163,17 @@ def test_usage_errors_exit_2(tmp_path, args, message):
 def test_resume_with_an_output_of_unknown_origin_is_a_usage_error(tmp_path):
     (tmp_path / "a.txt").write_text("题\nEVENT 甲 乙\n", encoding="utf-8")
     (tmp_path / "e.jsonl").write_text("", encoding="utf-8")
-    result = extract(str(tmp_path / "a.txt"), "-o", str(tmp_path / "e.jsonl"), "--resume")
+    result = extract(str(tmp_path / "a.txt"), "-o", str(tmp_path / "e.jsonl"), "--resume", "--workers", "1")
     assert result.exit_code == 2 and "without --resume" in result.stderr
+
+
+def test_bad_rules_are_a_usage_error_before_anything_is_written(tmp_path, monkeypatch):
+    monkeypatch.setattr(extractor.batch, "get_pipeline", broken_rules_factory)
+    (tmp_path / "a.txt").write_text("题\nEVENT 甲 乙\n", encoding="utf-8")
+    for workers in ["1", "2"]:
+        result = extract(str(tmp_path / "a.txt"), "-o", str(tmp_path / "out" / "e.jsonl"), "--workers", workers)
+        assert result.exit_code == 2 and "triggers.yaml line 3" in result.stderr
+        assert not (tmp_path / "out").exists()
 
 
 def test_extract_has_help():

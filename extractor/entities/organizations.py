@@ -111,6 +111,9 @@ class OrgFinder:
                     continue
                 if before is not None and len(hit.surface) < 4:
                     start = before.start  # 阿里云研究院: a bare unit word named by its organization
+            remit = self.lx.org_patterns.remit_verbs
+            if any(text[:start].endswith(v) or text.startswith(v, start) for v in remit):
+                continue  # 负责车型项目: what someone is in charge of, not where they sit
             found.append(Mention(start, hit.end, text[start:hit.end], "UNIT", "orgs.unit_suffix.v1"))
         return found
 

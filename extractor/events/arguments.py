@@ -112,12 +112,18 @@ class ArgumentFiller:
             text = item.ents.text
             start = trigger_end if n == 0 else 0
             if n > 0 and any(full != cand.person for _, full in item.persons):
-                break
+                # 他与同样出自AMD的彭莉等人创立沐曦: the sentence is still about our person when it opens with him
+                anaphors = item.ents.of("ANAPHOR")
+                first_person = min((m.start for m, _ in item.persons), default=len(text))
+                if not (anaphors and anaphors[0].start < first_person and anaphors[0].start <= 2):
+                    break
             orgs = item.ents.of("ORG")
             for hit in self.lx.join_index.hits(text):
                 if hit.start < start:
                     continue
-                target = next((o for o in orgs if o.start >= hit.end and o.start - hit.end <= 6
+                # a new venture is often described before its name: 创立了专注加密货币的AI初创公司EquiLibre
+                reach = 40 if hit.value == "startup" else 6
+                target = next((o for o in orgs if o.start >= hit.end and o.start - hit.end <= reach
                                and not _CLAUSE_END.search(text[hit.end:o.start])), None)
                 if target is None or (left is not None and target.value.canonical == left.canonical):  # type: ignore[union-attr]
                     if hit.value == "startup" and cand.to_kind is None:

@@ -1,0 +1,191 @@
+"""Running articles through the pipeline: one article at a time (`process_item`), and in
+worker processes that each build their own pipeline once (`WorkerPool`).
+
+Workers are started with "spawn", not "fork": the pipeline holds native libraries (the
+OpenCC converter among them) whose locks do not survive a fork of a process that has used
+them — forked workers hung forever on their first article.
+"""
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import signal
+import threading
+import time
+import traceback
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol, get_args
+
+from .models import Article, DepartureEvent, ErrorRecord, Stage
+from .pipeline import StageError
+
+# Articles per task sent to a worker: enough to amortize the inter-process round trip.
+CHUNK_SIZE = 8
+# Chunks in flight per worker: keeps every worker busy while bounding memory.
+CHUNKS_PER_WORKER = 4
+# How often a worker checks that the process that started it is still there.
+_PARENT_CHECK_SECONDS = 1.0
+_STAGES = frozenset(get_args(Stage))
+
+Item = Article | ErrorRecord
+
+
+class Extractor(Protocol):
+    def extract(self, article: Article) -> list[DepartureEvent]: ...
+
+
+PipelineFactory = Callable[[Path | None], Extractor]
+
+
+@dataclass
+class Outcome:
+    """One article's result, as sent back from a worker: serialized events or an error."""
+
+    article_id: str
+    lines: list[str]
+    error: ErrorRecord | None = None
+
+
+def process_item(pipeline: Extractor, item: Item) -> Outcome:
+    """Run one article through the pipeline; any failure becomes its ErrorRecord. An
+    ErrorRecord from reading the input passes through, keeping its place in the output order."""
+    if isinstance(item, ErrorRecord):
+        return Outcome(item.article_id, [], item)
+    try:
+        events = pipeline.extract(item)
+    except StageError as exc:
+        stage = exc.stage if exc.stage in _STAGES else "events"
+        return Outcome(item.id, [], _error(item, stage, exc.reason))
+    except Exception as exc:  # a bug met by one article must not stop the batch
+        return Outcome(item.id, [], _error(item, "events", _describe(exc)))
+    try:
+        lines = [json.dumps(event.to_json_dict(), ensure_ascii=False) for event in events]
+    except Exception as exc:
+        return Outcome(item.id, [], _error(item, "output", _describe(exc)))
+    return Outcome(item.id, lines)
+
+
+def _error(article: Article, stage: str, reason: str) -> ErrorRecord:
+    return ErrorRecord(article_id=article.id, source=article.source, stage=stage, reason=reason)
+
+
+def _describe(exc: BaseException) -> str:
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" (at {Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
+    return f"{type(exc).__name__}: {exc}{where}"
+
+
+# --- inside a worker process --------------------------------------------------------------------
+
+_worker_pipeline: Extractor | None = None
+_worker_error: Exception | None = None
+
+
+def _init_worker(factory: PipelineFactory, rules_dir: Path | None, parent: int) -> None:
+    global _worker_pipeline, _worker_error
+    # The parent decides when to stop: a Ctrl-C in the terminal must not kill workers mid-article.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
+    try:
+        _worker_pipeline = factory(rules_dir)
+    except Exception as exc:  # reported to the parent by the first task, see _run_chunk
+        _worker_error = exc
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose parent was killed outright would otherwise wait for work forever."""
+    while os.getppid() == parent:
+        time.sleep(_PARENT_CHECK_SECONDS)
+    os._exit(1)
+
+
+def _run_chunk(chunk: list[Item]) -> list[Outcome]:
+    if _worker_error is not None:
+        raise _worker_error
+    assert _worker_pipeline is not None, "worker used before _init_worker"
+    return [process_item(_worker_pipeline, item) for item in chunk]
+
+
+# --- in the parent ------------------------------------------------------------------------------
+
+class WorkerPool:
+    """Worker processes running articles in input order, with a bounded window in flight."""
+
+    def __init__(self, factory: PipelineFactory, rules_dir: Path | None, workers: int) -> None:
+        """Start the workers and wait until one has built its pipeline, so that an error
+        building it (bad rules) is raised here, before the caller writes anything."""
+        self.factory = factory
+        self.rules_dir = rules_dir
+        self.workers = workers
+        self.pool = self._start()
+        try:
+            self.pool.submit(_run_chunk, []).result()
+        except BaseException:
+            self.close()
+            raise
+
+    def outcomes(self, items: Iterator[Item]) -> Iterator[Outcome]:
+        """Outcomes in input order. A worker that dies (killed, out of memory) breaks the
+        pool: the chunks in flight are then rerun one article at a time in a new pool, and the
+        article that breaks it again becomes an error."""
+        window: deque[tuple[list[Item], Future[list[Outcome]]]] = deque()
+        chunks = _chunks(items, CHUNK_SIZE)
+        while True:
+            while len(window) < self.workers * CHUNKS_PER_WORKER:
+                chunk = next(chunks, None)
+                if chunk is None:
+                    break
+                window.append((chunk, self.pool.submit(_run_chunk, chunk)))
+            if not window:
+                return
+            chunk, future = window.popleft()
+            try:
+                yield from future.result()
+            except BrokenProcessPool:
+                stranded = [chunk] + [c for c, _ in window]
+                window.clear()
+                self._restart()
+                for lost in stranded:
+                    for item in lost:
+                        yield self._run_alone(item)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def _run_alone(self, item: Item) -> Outcome:
+        try:
+            return self.pool.submit(_run_chunk, [item]).result()[0]
+        except BrokenProcessPool:
+            self._restart()
+            assert isinstance(item, Article)  # an ErrorRecord is passed through and cannot crash
+            return Outcome(item.id, [], _error(
+                item, "events", "the worker process died while extracting this article (killed, or out of memory)"))
+
+    def _restart(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        self.pool = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init_worker,
+            initargs=(self.factory, self.rules_dir, os.getpid()),
+        )
+
+
+def _chunks(items: Iterator[Item], size: int) -> Iterator[list[Item]]:
+    chunk: list[Item] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
