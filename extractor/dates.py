@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from .lexicon_models import DatesFile
 
@@ -81,14 +81,28 @@ class DateFinder:
             rf"|(?P<recent>{alt(rules.recent_words)})"
             rf"|(?P<prev>{alt(rules.previous_month_words)})"
             rf"|[（(](?P<pd>\d{{1,2}})日[）)]"
+            rf"|(?P<holiday>{alt(rules.holidays)})"
+            rf"|(?P<offset>{alt(rules.offsets)})"
         )
 
-    def find(self, text: str, pub: PubDate | None, context_year: int | None = None) -> list[TimeMention]:
-        """Time expressions in `text`, in order; `context_year` anchors bare months."""
+    def find(
+        self, text: str, pub: PubDate | None, context_year: int | None = None, context_time: "TimeMention | None" = None
+    ) -> list[TimeMention]:
+        """Time expressions in `text`, in order; `context_year` anchors bare months and
+        `context_time` (the last time told before) anchors offsets such as 一年后."""
         mentions: list[TimeMention] = []
         anchor = context_year
         for match in self._pattern.finditer(text):
-            mention = self._resolve(match, pub, anchor)
+            if match.group("offset"):
+                base = next((m for m in reversed(mentions) if m.value), context_time)
+                mention = self._offset(match, base)
+            elif match.group("holiday"):
+                year = anchor if anchor is not None else (pub.year if pub else None)
+                month = self.rules.holidays[match.group("holiday")]
+                mention = TimeMention(match.start(), match.end(), match.group(0),
+                                      _iso(year, month) if year else None, "month" if year else None, False, year)
+            else:
+                mention = self._resolve(match, pub, anchor)
             if mention is None:
                 continue
             if mention.explicit_year and mention.year is not None:
@@ -163,6 +177,24 @@ class DateFinder:
                 return None
             return TimeMention(m.start(), m.end(), text, _iso(pub.year, pub.month, day), "day", False, pub.year)
         return None
+
+    def _offset(self, m: re.Match[str], base: "TimeMention | None") -> TimeMention | None:
+        """一年后 after 2023年3月 → 2024 (told at the precision the offset supports)."""
+        if base is None or not base.value:
+            return TimeMention(m.start(), m.end(), m.group(0), None, None, False)
+        offset = self.rules.offsets[m.group("offset")]
+        parts = [int(p) for p in base.value.split("-")]
+        year = parts[0] + offset.years
+        if offset.years and not offset.months and not offset.days:
+            return TimeMention(m.start(), m.end(), m.group(0), _iso(year), "year", False, year)
+        if len(parts) < 2:
+            return TimeMention(m.start(), m.end(), m.group(0), _iso(year), "year", False, year)
+        month = parts[1] + offset.months
+        year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+        if offset.days and len(parts) == 3:
+            moved = date(year, month, parts[2]) + timedelta(days=offset.days)
+            return TimeMention(m.start(), m.end(), m.group(0), moved.isoformat(), "day", False, moved.year)
+        return TimeMention(m.start(), m.end(), m.group(0), _iso(year, month), "month", False, year)
 
     @staticmethod
     def _year_for_month(month: int, day: int | None, pub: PubDate | None, anchor: int | None) -> int | None:

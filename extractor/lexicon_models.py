@@ -178,10 +178,19 @@ class YearPart(Rule):
     precision: Literal["month", "season", "year"]
 
 
+class DateOffset(Rule):
+    days: int = 0
+    months: int = 0
+    years: int = 0
+
+
 class DatesFile(Rule):
     year_words: dict[str, Union[int, Literal["same"]]]
+    holidays: dict[str, int]
+    offsets: dict[str, DateOffset]
     year_parts: dict[str, YearPart]
     recent_words: list[str]
+    same_day_words: list[str]
     future_markers: list[str]
     previous_month_words: list[str]
     day_words: dict[str, int]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..dates import DateFinder, PubDate
+from ..dates import DateFinder, PubDate, TimeMention
 from ..lexicon import Lexicon
 from ..segment import Segmenter
 from .mentions import Mention, SentenceEntities
@@ -24,6 +24,7 @@ class StepState:
     pub: PubDate | None = None
     context_year: int | None = None
     suspect: list[tuple[int, int]] = field(default_factory=list)
+    context_time: TimeMention | None = None  # the last time told earlier in the paragraph
     orgs: list[Mention] = field(default_factory=list)
     blocked: list[tuple[int, int]] = field(default_factory=list)
 
@@ -73,7 +74,7 @@ class SentenceAnalyzer:
             ents.add(mention)
 
     def step_times(self, text: str, ents: SentenceEntities, state: StepState) -> None:
-        for time in self.dates.find(text, state.pub, state.context_year):
+        for time in self.dates.find(text, state.pub, state.context_year, state.context_time):
             ents.add(Mention(time.start, time.end, time.text, "TIME", "dates.patterns.v1", time))
         state.blocked = [(m.start, m.end) for m in ents.mentions] + state.suspect
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import replace
 
 from ..dates import DateFinder, PubDate
 from ..entities.analyzer import SentenceAnalyzer, StepState
@@ -47,22 +48,25 @@ class EventEngine:
         sentences = self.windows(all_sentences)
         analyzed = []
         anchor: int | None = None
+        last_time = None
         paragraph = -1
         for sentence in sentences:
             if sentence.paragraph != paragraph:
-                paragraph, anchor = sentence.paragraph, None
+                paragraph, anchor, last_time = sentence.paragraph, None, None
             local_suspect = [(s - sentence.start, e - sentence.start) for s, e in suspect
                              if s < sentence.end and e > sentence.start]
             started = time.perf_counter()
             doc = self.nlp.make_doc(sentence.text)
             self.segment_seconds += time.perf_counter() - started
-            doc._.step_state = StepState(pub, anchor, local_suspect)
+            doc._.step_state = StepState(pub, anchor, local_suspect, last_time)
             for _, component in self.nlp.pipeline:
                 doc = component(doc)
             ents = doc._.mentions
             for mention in ents.of("TIME"):
                 if mention.value.explicit_year:  # type: ignore[union-attr]
                     anchor = mention.value.year  # type: ignore[union-attr]
+                if mention.value.value:  # type: ignore[union-attr]
+                    last_time = mention.value
             analyzed.append(AnalyzedSentence(sentence, ents, []))
         registry = self._registry(analyzed, [s for s in all_sentences if s.paragraph not in {a.sentence.paragraph for a in analyzed}])
         index = PhraseIndex({surface: full for surface, full in registry.surface_to_full.items() if full})
@@ -135,8 +139,8 @@ class EventEngine:
                     continue
                 out.extend(self._explicit(item, following, trigger, subjects, rule, self._context_time(analyzed, n)))
             for cand in self._implied(item, following, paragraph_topic):
-                if cand.time is None:
-                    cand.time = self._context_time(analyzed, n)
+                if cand.time is None and self._context_time(analyzed, n) is not None:
+                    cand.time = self._borrowed(self._context_time(analyzed, n), item.ents.text)
                     if cand.time is not None:
                         cand.note("date", cand.time.value, "date.paragraph_context.v1")
                 out.append(cand)
@@ -221,7 +225,7 @@ class EventEngine:
     def _context_time(self, analyzed: list[AnalyzedSentence], n: int):  # type: ignore[no-untyped-def]
         """The last time told in the two sentences before, in the same paragraph (今年也不例外。如…离职)."""
         paragraph = analyzed[n].sentence.paragraph
-        for item in reversed(analyzed[max(0, n - 2):n]):
+        for item in reversed(analyzed[max(0, n - 3):n]):
             if item.sentence.paragraph != paragraph:
                 break
             text = item.ents.text
@@ -231,6 +235,12 @@ class EventEngine:
             if times:
                 return times[-1].value
         return None
+
+    def _borrowed(self, time, text: str):  # type: ignore[no-untyped-def]
+        """A date borrowed from an earlier sentence keeps its day only when the text says 同日."""
+        if time.precision != "day" or any(w in text for w in self.lx.dates.same_day_words):
+            return time
+        return replace(time, value=time.value[:7], precision="month")
 
     def _explicit(self, item, following, trigger, subjects, rule, context_time=None) -> list[Candidate]:  # type: ignore[no-untyped-def]
         found = []
@@ -262,7 +272,7 @@ class EventEngine:
                 if cand.time is not None:
                     cand.note("date", cand.time.value, date_rule)
             if cand.time is None and context_time is not None:
-                cand.time = context_time
+                cand.time = self._borrowed(context_time, item.ents.text)
                 cand.note("date", cand.time.value, "date.paragraph_context.v1")
             if trigger.value.destination:
                 cand.to_kind = trigger.value.destination
