@@ -20,6 +20,7 @@ from .candidate import Candidate
 from .frames import AnalyzedSentence, FrameBuilder, clause_bounds, org_entry
 
 
+_BRACKETED = re.compile(r"^\s*[（(][^（()）]*[）)]")
 _BRACKET_GAP = re.compile(r"\s*(?:先生|女士|博士|教授)?\s*[（(][^（()）]{0,12}$")
 
 
@@ -176,13 +177,14 @@ class EventEngine:
                     break
         return out
 
-    def join_statements(self, analyzed: list[AnalyzedSentence]) -> dict[str, list[tuple[int, int, str, str | None, str]]]:
-        """Where each person went, wherever the article says it: (paragraph, offset, organization, post, kind).
+    def join_statements(self, analyzed: list[AnalyzedSentence]) -> dict[str, list[tuple]]:
+        """Where each person went, wherever the article says it: (paragraph, offset, organization, post,
+        kind, time).
 
         清华大学智能产业研究院宣布陈亦伦加盟 / 2021年初，他加入Tenstorrent: a departure told in one
         sentence takes its destination from the next statement that the same person joined somewhere.
         """
-        out: dict[str, list[tuple[int, int, str, str | None, str]]] = {}
+        out: dict[str, list[tuple]] = {}
         for item in analyzed:
             text = item.ents.text
             orgs = item.ents.of("ORG")
@@ -195,7 +197,8 @@ class EventEngine:
                 if target is None and subject:
                     # ORG宣布NAME加盟: the organization announcing the arrival
                     target = next((o for o in reversed(orgs) if o.end <= subject[-1][0].start
-                                   and text[o.end:subject[-1][0].start].startswith(("宣布", "官宣"))), None)
+                                   and _BRACKETED.sub("", text[o.end:subject[-1][0].start]).startswith(("宣布", "官宣"))),
+                                  None)
                 if target is None:
                     continue
                 full = subject[-1][1] if subject else None
@@ -204,8 +207,10 @@ class EventEngine:
                 entry: OrgEntry = target.value  # type: ignore[assignment]
                 title = next((t for t in item.ents.of("TITLE") if 0 <= t.start - target.end <= 2), None)
                 kind = "startup" if hit.value == "startup" else self.lx.dest_kind_of_org(entry.kind)
+                times = [t.value for t in item.ents.of("TIME") if t.end <= hit.start and t.value.value]  # type: ignore[union-attr]
                 out.setdefault(full, []).append(
-                    (item.sentence.paragraph, item.sentence.start, entry.canonical, title.text if title else None, kind))
+                    (item.sentence.paragraph, item.sentence.start, entry.canonical, title.text if title else None, kind,
+                     times[-1] if times else None))
         return out
 
     def dominant_org(self, text: str, title: str = "") -> OrgEntry | None:
@@ -336,7 +341,8 @@ class EventEngine:
             formers = [o for o in self.frames.former_orgs(item, (d_start, d_end)) if o.start not in dest]
             rule = "implied.former_descriptor.v1"
             current = None
-            if not formers and inherited is not None and previous is not None and \
+            own_orgs = [o for o in item.ents.of("ORG") if d_start <= o.start and o.end <= d_end]
+            if not formers and not own_orgs and inherited is not None and previous is not None and \
                     self.frames.coordinated_pair(text, previous, mention):
                 formers, rule = [inherited], "implied.former_shared_by_list.v1"
             if not formers:
@@ -443,6 +449,16 @@ class EventEngine:
         described = [o for o in item.ents.of("ORG") if d_start <= o.start and o.end <= d_end and o.start not in dest]
         if not described or not any(t for t in item.ents.of("TITLE") if d_start <= t.start and t.end <= d_end):
             return []
+        c_start, _ = clause_bounds(text, person.start)
+        for hit in self.lx.join_word_index.hits(text[c_start:person.start]):
+            # 字节挖来了谷歌DeepMind研究副总裁吴永辉: the recruiter is named before its verb
+            if hit.surface in self.frames.recruit:
+                verb_end = c_start + hit.end
+                recruiter = next((o for o in reversed(item.ents.of("ORG")) if o.end <= c_start + hit.start), None)
+                recruited_from = [o for o in described if o.start >= verb_end]
+                if recruiter is not None and recruited_from and \
+                        recruiter.value.canonical != recruited_from[-1].value.canonical:  # type: ignore[union-attr]
+                    return [recruited_from[-1]]
         next_person = min([p.start for p, _ in item.persons if p.start > person.end] + [len(text)])
         for hit in self.lx.join_index.hits(text[person.end:next_person]):
             start = person.end + hit.end

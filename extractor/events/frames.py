@@ -176,7 +176,7 @@ class FrameBuilder:
         found = []
         # 阿里通义大模型原技术负责人: a 原/前 before the post marks every organization before it
         marks = [i for i in range(span[0], span[1]) if text[i] in "原前"
-                 and any(0 <= t.start - i - 1 <= 1 for t in item.ents.of("TITLE"))]
+                 and any(0 <= t.start - i - 1 <= 1 for t in item.ents.of("TITLE") + item.ents.of("UNIT"))]
         for org in item.ents.of("ORG"):
             if not (span[0] <= org.start and org.end <= span[1]):
                 continue

@@ -66,10 +66,11 @@ def _profile_post(profile: list[tuple[str | None, str]], org: str | None) -> str
 def build_event(
     article_id: str, group: list[Candidate], norm: NormalizedText, aliases: list[str],
     profile: list[tuple[str | None, str]] = (),  # type: ignore[assignment]
-    joins: list[tuple[int, int, str, str | None, str]] = (),  # type: ignore[assignment]
+    joins: list[tuple] = (),  # type: ignore[assignment]
 ) -> DepartureEvent:
     ordered = sorted(group, key=lambda c: (_STRENGTH[c.kind], c.sentence.start))
     head = ordered[0]
+    provenance = [Provenance(field=f, value=v, rule=r) for c in ordered for f, v, r in c.provenance]
     org = head.org or _first(c.org for c in ordered)
     # a date told in the event's own sentence beats one borrowed from the paragraph
     told_here = [c for c in ordered if c.time is not None and not any(
@@ -99,8 +100,11 @@ def build_event(
         later = [j for j in joins if j[1] >= first.start and j[0] <= first.paragraph + 1
                  and (org is None or j[2] != org.canonical)]
         if later:
-            _, _, to_org, to_position, join_kind = min(later)
+            _, _, to_org, to_position, join_kind, join_time = min(later, key=lambda j: j[1])
             to_kind = to_kind if to_kind == "startup" else join_kind
+            if time is None and join_time is not None and join_kind != "startup":
+                time = join_time  # the article gives the joining date only; a founding date is not one
+                provenance.append(Provenance(field="date", value=time.value, rule="date.join_statement.v1"))
     certainty = min((c.certainty for c in ordered), key=lambda c: _CERTAINTY_ORDER[c])
     sentences = sorted({c.sentence.start: c.sentence for c in ordered}.values(), key=lambda s: s.start)
     evidence = []
@@ -108,7 +112,6 @@ def build_event(
         s_start, s_end = norm.source_span(sentence.start, sentence.end)
         evidence.append(Evidence(text=sentence.text, start=sentence.start, end=sentence.end,
                                  source_start=s_start, source_end=s_end))
-    provenance = [Provenance(field=f, value=v, rule=r) for c in ordered for f, v, r in c.provenance]
     position = _first(c.position for c in ordered)
     if position is None and profile:
         position = _profile_post(profile, org.canonical if org else None)
