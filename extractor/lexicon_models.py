@@ -60,6 +60,7 @@ class OrgPatternsFile(Rule):
     suffixes: list[OrgSuffix]
     unit_suffixes: list[str]
     remit_verbs: list[str]
+    not_units: list[str]
     not_names: list[str]
 
     _check = field_validator("unit_suffixes", "not_names")(classmethod(lambda cls, v: _no_blank(v)))

@@ -78,9 +78,11 @@ class Pipeline:
         aliases = self._aliases(analyzed)
         profiles = self.engine.profiles(analyzed)
         joins = self.engine.join_statements(analyzed)
+        units = self.engine.unit_profiles(analyzed)
         events = [
             build_event(article_id, group, norm, aliases.get(group[0].person, []),
-                        profiles.get(group[0].person, []), joins.get(group[0].person, []))
+                        profiles.get(group[0].person, []), joins.get(group[0].person, []),
+                        units.get(group[0].person, []))
             for group in groups
         ]
         events.sort(key=lambda e: (e.evidence[0].start if e.evidence else 0, e.person.name))

@@ -13,7 +13,7 @@ from ..lexicon import Hit, Lexicon, OrgEntry, PhraseIndex
 from ..segment import Segmenter
 from .mentions import Mention
 
-_NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+_NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9\-]")  # AI-lab
 # Words that end the left edge of a shape-recognized name: verbs, particles, quantifiers.
 _LEFT_STOP = set("去到赴往入进的、，,。；;：:（(）)“”\"「」《》在从于和与及被是为到任向由了家个位名将又也已曾原前现即其该这那并而对给让把")
 _LATIN_STEM = re.compile(r"^[A-Za-z][A-Za-z0-9.\- ]*\s?$")
@@ -114,6 +114,8 @@ class OrgFinder:
             remit = self.lx.org_patterns.remit_verbs
             if any(text[:start].endswith(v) or text.startswith(v, start) for v in remit):
                 continue  # 负责车型项目: what someone is in charge of, not where they sit
+            if text[start:hit.end] in self.lx.org_patterns.not_units:
+                continue
             found.append(Mention(start, hit.end, text[start:hit.end], "UNIT", "orgs.unit_suffix.v1"))
         return found
 

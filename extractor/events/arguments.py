@@ -61,12 +61,16 @@ class ArgumentFiller:
             cand.position = title.text
             cand.note("from.position", title.text, "position.after_left_org.v1")
 
-    def post_in_clause(self, cand: Candidate, item: AnalyzedSentence, trigger: Mention) -> None:
+    def post_in_clause(self, cand: Candidate, item: AnalyzedSentence, trigger: Mention, with_unit: bool) -> None:
         """1. 袁栋。原销售副总裁，去年年中离职: a subject told by the paragraph, its post in the sentence."""
         titles = [t for t in item.ents.of("TITLE") if t.end <= trigger.start]
         if titles:
             cand.position = titles[-1].text
             cand.note("from.position", cand.position, "position.sentence_before_trigger.v1")
+        units = [u for u in item.ents.of("UNIT") if u.end <= trigger.start]
+        if with_unit and units and cand.unit is None:
+            cand.unit = units[-1].text
+            cand.note("from.unit", cand.unit, "unit.sentence_before_trigger.v1")
 
     def post_after_trigger(self, cand: Candidate, item: AnalyzedSentence, trigger: Mention) -> None:
         """卸任公司CEO一职, 辞去长城总经理一职, 不再担任集团CTO: the post is the object."""

@@ -213,6 +213,28 @@ class EventEngine:
                      times[-1] if times else None))
         return out
 
+    def unit_profiles(self, analyzed: list[AnalyzedSentence]) -> dict[str, list[tuple[str, str]]]:
+        """Units each person is placed in anywhere in the windows: (organization, unit).
+
+        梅晓在字节的AI-lab智能语音部门…; 陈亦伦曾担任华为公司智能汽车解决方案事业部自动驾驶系统CTO.
+        """
+        out: dict[str, list[tuple[str, str]]] = {}
+        for item in analyzed:
+            text = item.ents.text
+            units = item.ents.of("UNIT")
+            for mention, full in item.persons:
+                _, c_end = clause_bounds(text, mention.end)
+                for org in item.ents.of("ORG"):
+                    if not (mention.end <= org.start < c_end and org.start - mention.end <= 8):
+                        continue
+                    if not text[mention.end:org.start].endswith(("在", "担任", "任", "于")):
+                        continue
+                    unit = next((u for u in units if 0 <= u.start - org.end <= 1), None)
+                    if unit is not None:
+                        out.setdefault(full, []).append((org.value.canonical, unit.text))  # type: ignore[union-attr]
+                    break
+        return out
+
     def dominant_org(self, text: str, title: str = "") -> OrgEntry | None:
         """An announcement says 本公司 and a roundup says 公司: the organization the article is about."""
         counts: dict[str, int] = {}
@@ -263,7 +285,7 @@ class EventEngine:
             if org is not None and org_rule in ("org.trigger_object.v1", "org.from_cong.v1"):
                 self.args.post_after_org(cand, item, org)
             if mention is None and cand.position is None:
-                self.args.post_in_clause(cand, item, trigger)
+                self.args.post_in_clause(cand, item, trigger, with_unit=rule == "subject.paragraph_topic.v1")
             if trigger.value.kind == "leave_post":
                 self.args.post_after_trigger(cand, item, trigger)
             if cand.position is None and k > 0 and found and found[0].position:

@@ -67,6 +67,7 @@ def build_event(
     article_id: str, group: list[Candidate], norm: NormalizedText, aliases: list[str],
     profile: list[tuple[str | None, str]] = (),  # type: ignore[assignment]
     joins: list[tuple] = (),  # type: ignore[assignment]
+    units: list[tuple[str, str]] = (),  # type: ignore[assignment]
 ) -> DepartureEvent:
     ordered = sorted(group, key=lambda c: (_STRENGTH[c.kind], c.sentence.start))
     head = ordered[0]
@@ -112,6 +113,11 @@ def build_event(
         s_start, s_end = norm.source_span(sentence.start, sentence.end)
         evidence.append(Evidence(text=sentence.text, start=sentence.start, end=sentence.end,
                                  source_start=s_start, source_end=s_end))
+    unit = _first(c.unit for c in ordered if c.org is None or org is None or c.org.canonical == org.canonical)
+    if unit is None and org is not None:
+        unit = next((u for o, u in units if o == org.canonical), None)
+        if unit is not None:
+            provenance.append(Provenance(field="from.unit", value=unit, rule="unit.person_profile.v1"))
     position = _first(c.position for c in ordered)
     if position is None and profile:
         position = _profile_post(profile, org.canonical if org else None)
@@ -126,7 +132,7 @@ def build_event(
         person=Person(name=head.person, aliases=aliases),
         from_=FromSide(
             organization=org.canonical if org else None,
-            unit=_first(c.unit for c in ordered if c.org is None or org is None or c.org.canonical == org.canonical),
+            unit=unit,
             position=position,
             rank=_first(c.rank for c in ordered),
         ),
