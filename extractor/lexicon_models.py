@@ -86,7 +86,7 @@ class TitlesFile(Rule):
 class Trigger(Rule):
     word: str = Field(min_length=1)
     kind: Literal["leave_org", "leave_post", "fired"]
-    object: Optional[Literal["after"]] = None
+    object: Optional[Literal["after", "destination"]] = None
     destination: Optional[DestKind] = None
     reason: Optional[str] = None
 
@@ -105,6 +105,7 @@ class Suppressors(Rule):
 class TriggersFile(Rule):
     triggers: list[Trigger]
     former_markers: list[str]
+    former_window_markers: list[str]
     join_words: list[str]
     certainty: CertaintyCues
     suppressors: Suppressors

@@ -102,6 +102,9 @@ class PersonFinder:
         if self._starts_word(text, end):
             return 2  # 顾捷承接: an ordinary word starts right after the name
         if not _IS_CJK.match(char):
+            # 王刚，于2022年1月离职: the clause after the comma goes on with the same subject
+            if char in "，," and end + 1 < len(text) and text[end + 1] in "于已也将在曾":
+                return 2
             return 1
         return 0
 

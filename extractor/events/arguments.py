@@ -110,6 +110,14 @@ class ArgumentFiller:
 
     # -- where to --------------------------------------------------------------------------------
 
+    def object_destination(self, cand: Candidate, item: AnalyzedSentence, trigger: Mention) -> None:
+        """跳槽字节: a departure word whose object is where the person went."""
+        target = self.frames.org_after_trigger(item, trigger)
+        if target is not None and (cand.org is None or target.value.canonical != cand.org.canonical):  # type: ignore[union-attr]
+            cand.to_org = target.value.canonical  # type: ignore[union-attr]
+            cand.to_kind = self.lx.dest_kind_of_org(target.value.kind)  # type: ignore[union-attr]
+            cand.note("to.organization", cand.to_org, "destination.trigger_object.v1")
+
     def destination(self, cand: Candidate, items: list[AnalyzedSentence], trigger_end: int, left: OrgEntry | None) -> None:
         """加入X / 出任X的Y / 创办了X / 被X招募, in the rest of the sentence or the next one."""
         for n, item in enumerate(items):

@@ -34,7 +34,8 @@ class EventEngine:
         self.args = ArgumentFiller(lexicon, self.frames)
         self.interest = PhraseIndex(
             {**{t.word: "trigger" for t in lexicon.triggers.triggers},
-             **{w: "join" for w in lexicon.triggers.join_words}}
+             **{w: "join" for w in lexicon.triggers.join_words},
+             **{w: "former" for w in lexicon.triggers.former_window_markers}}
         )
 
     # -- stage 1: where to look, and entities there -------------------------------------------
@@ -304,7 +305,10 @@ class EventEngine:
             if trigger.value.destination:
                 cand.to_kind = trigger.value.destination
                 cand.note("to.kind", cand.to_kind, "destination.trigger.v1")
-            self.args.destination(cand, [item, *following], trigger.end, cand.org)
+            if trigger.value.object == "destination":
+                self.args.object_destination(cand, item, trigger)
+            if cand.to_org is None:
+                self.args.destination(cand, [item, *following], trigger.end, cand.org)
             cand.reason = self.args.reason(item, trigger)
             cand.certainty, cue = self.args.certainty(item, trigger)
             if cue:
@@ -350,7 +354,7 @@ class EventEngine:
         """Moves that imply a departure: a former affiliation with a new post, 加入X之前 + the post held,
         从X加盟Y, and a person described by one organization who joins another."""
         text = item.ents.text
-        if not self.lx.join_word_index.contains_any(text):
+        if not self.lx.join_word_index.contains_any(text) and not any(m in text for m in self.lx.triggers.former_window_markers):
             return []
         found = self._before_join(item, topic)
         claimed = {c.person for c in found}
@@ -383,12 +387,10 @@ class EventEngine:
             inherited = formers[0] if formers else None
             if not formers or full in claimed:
                 continue
-            cand = self._implied_candidate(item, following, full, mention.source, formers[0], rule, mention.end, mention)
-            if current is not None and cand is not None and cand.to_org is None and \
-                    current.value.canonical != formers[0].value.canonical:  # type: ignore[union-attr]
-                cand.to_org = current.value.canonical  # type: ignore[union-attr]
-                cand.to_kind = cand.to_kind or self.lx.dest_kind_of_org(current.value.kind)  # type: ignore[union-attr]
-                cand.note("to.organization", cand.to_org, "destination.current_descriptor.v1")
+            if current is not None and current.value.canonical == formers[0].value.canonical:  # type: ignore[union-attr]
+                current = None
+            cand = self._implied_candidate(item, following, full, mention.source, formers[0], rule, mention.end,
+                                           mention, current)
             if cand is None:
                 continue
             claimed.add(full)
@@ -404,12 +406,18 @@ class EventEngine:
                     found.append(cand)
         return found
 
-    def _implied_candidate(self, item, following, full, person_rule, org, rule, search_from, mention=None) -> Candidate | None:  # type: ignore[no-untyped-def]
+    def _implied_candidate(self, item, following, full, person_rule, org, rule, search_from, mention=None,  # type: ignore[no-untyped-def]
+                           current=None) -> Candidate | None:
+        """`current`: the organization the person is introduced with now (Inflection创始人X，曾是DeepMind…)."""
         cand = Candidate(person=full, sentence=item.sentence, kind="implied", confidence=0.7)
+        if current is not None:
+            cand.to_org = current.value.canonical
+            cand.to_kind = self.lx.dest_kind_of_org(current.value.kind)
+            cand.note("to.organization", cand.to_org, "destination.current_descriptor.v1")
         cand.org = org_entry(org)
         cand.note("person", full, person_rule)
         cand.note("from.organization", cand.org.canonical, rule)  # type: ignore[union-attr]
-        if mention is not None and org.end <= mention.start:
+        if mention is not None and org.end <= mention.start and current is None:
             self.args.post_and_unit(cand, item, mention, org)
         titles = [t for t in item.ents.of("TITLE") if t.start >= org.end and t.start - org.end <= 12]
         if titles and cand.position is None:

@@ -209,6 +209,10 @@ class FrameBuilder:
         if org is not None:
             return org, "org.from_cong.v1"
         dest = self.destination_orgs(item)
+        if trigger.value.object == "destination":
+            after = self.org_after_trigger(item, trigger)
+            if after is not None:
+                dest.add(after.start)
         if person is not None:
             d_start, d_end = self.descriptor(item, person)
             in_desc = [o for o in item.ents.of("ORG") if d_start <= o.start and o.end <= d_end and o.start not in dest]
