@@ -44,10 +44,11 @@ class SentenceAnalyzer:
         pub: PubDate | None,
         context_year: int | None = None,
         suspect: list[tuple[int, int]] | None = None,
+        context_time: TimeMention | None = None,
     ) -> SentenceEntities:
         """All steps in order, without spaCy (the components call the same steps one by one)."""
         ents = SentenceEntities(text)
-        state = StepState(pub, context_year, list(suspect or []))
+        state = StepState(pub, context_year, list(suspect or []), context_time)
         for step in self.STEPS:
             self.run_step(step, ents, state)
         return ents

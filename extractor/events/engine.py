@@ -57,13 +57,19 @@ class EventEngine:
                 paragraph, anchor, last_time = sentence.paragraph, None, None
             local_suspect = [(s - sentence.start, e - sentence.start) for s, e in suspect
                              if s < sentence.end and e > sentence.start]
-            started = time.perf_counter()
-            doc = self.nlp.make_doc(sentence.text)
-            self.segment_seconds += time.perf_counter() - started
-            doc._.step_state = StepState(pub, anchor, local_suspect, last_time)
-            for _, component in self.nlp.pipeline:
-                doc = component(doc)
-            ents = doc._.mentions
+            state = StepState(pub, anchor, local_suspect, last_time)
+            if self.interest.contains_any(sentence.text):
+                # a sentence that can hold a departure: jieba tokens and the spaCy components
+                started = time.perf_counter()
+                doc = self.nlp.make_doc(sentence.text)
+                self.segment_seconds += time.perf_counter() - started
+                doc._.step_state = state
+                for _, component in self.nlp.pipeline:
+                    doc = component(doc)
+                ents = doc._.mentions
+            else:
+                # its neighbours only lend names, times and organizations: the same steps, no tokens
+                ents = self.analyzer.analyze(sentence.text, pub, anchor, local_suspect, last_time)
             for mention in ents.of("TIME"):
                 if mention.value.explicit_year:  # type: ignore[union-attr]
                     anchor = mention.value.year  # type: ignore[union-attr]
