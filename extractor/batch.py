@@ -37,6 +37,7 @@ class BatchSummary:
     events: int = 0
     failures: int = 0
     resumed: int = 0  # articles skipped because an earlier run finished them
+    repeated: int = 0  # second copies of an article already read in this run (same id, same text)
     seconds: float = 0.0
     interrupted: bool = False
 
@@ -46,6 +47,7 @@ class BatchSummary:
 
     def line(self) -> str:
         resumed = f", {self.resumed} already done" if self.resumed else ""
+        resumed += f", {self.repeated} repeated copies skipped" if self.repeated else ""
         return (f"{self.articles} articles, {self.events} events, {self.failures} failed{resumed}, "
                 f"{self.seconds:.1f} s")
 
@@ -100,7 +102,9 @@ def run_extract(
         raise
     pending = Counter(sink.done)
     progress = _make_progress(inputs, stderr, quiet, already_done=sum(pending.values()))
-    items = _skip_done(iter_inputs(inputs, published_at, max_bytes=max_bytes), pending, summary)
+    # repeated ids are judged before resuming skips anything, so a resumed run decides as an uninterrupted one
+    items = _skip_done(_skip_repeated(iter_inputs(inputs, published_at, max_bytes=max_bytes), summary),
+                       pending, summary)
     outcomes = pool.outcomes(items) if pool is not None else (process_item(pipeline, item) for item in items)
     caught: dict[str, int] = {}
     try:
@@ -125,6 +129,29 @@ def run_extract(
     sink.finish()
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _skip_repeated(items: Iterable[Article | ErrorRecord], summary: BatchSummary) -> Iterator[Article | ErrorRecord]:
+    """The same article read twice (seeds/x.txt and seeds/seeds.jsonl) is extracted once.
+
+    A second copy with the same id and text is skipped and counted; a second article with the
+    same id and a different text is an error, because its events would share their ids.
+    """
+    seen: dict[str, tuple[int, str | None]] = {}
+    for item in items:
+        if isinstance(item, Article):
+            fingerprint = hash(item.text.strip())
+            first = seen.get(item.id)
+            if first is None:
+                seen[item.id] = (fingerprint, item.source)
+            elif first[0] == fingerprint:
+                summary.repeated += 1
+                continue
+            else:
+                item = ErrorRecord(article_id=item.id, source=item.source, stage="read",
+                                   reason=f"article id already used by a different text in {first[1]}; "
+                                          "give each article its own id")
+        yield item
 
 
 def _record(outcome: Outcome, sink: BatchOutput, summary: BatchSummary, report_to: TextIO | None) -> None:

@@ -4,7 +4,8 @@ that cannot be read — lazily, one at a time.
 - `.txt`: the first line is the headline, the rest is the text;
 - `.html` / `.htm`: main text, headline and date extracted from the page;
 - `.jsonl`: one record per line, streamed (see jsonl_input);
-- a directory: its files of those kinds, recursively, in sorted order (other files skipped);
+- a directory: its files of those kinds, recursively, in sorted order with JSON Lines batches
+  first (other files skipped);
 - `-`: JSON Lines on standard input;
 - any other file named explicitly: read as `.txt`.
 
@@ -63,7 +64,9 @@ def is_jsonl(source: str) -> bool:
 def _walk(root: str) -> Iterator[str]:
     for folder, dirs, files in os.walk(root):
         dirs.sort()  # os.walk visits sub-directories in this list's order
-        for name in sorted(files):
+        # batches before single documents: a crawler's JSON Lines carry publication dates that a
+        # .txt copy of the same article lacks, and the batch runner keeps the first copy of an id
+        for name in sorted(files, key=lambda n: (not is_jsonl(n), n)):
             if Path(name).suffix.lower() in KNOWN_SUFFIXES:
                 yield os.path.join(folder, name)
 

@@ -205,15 +205,16 @@ def test_resuming_a_finished_run_only_adds_new_inputs(tmp_path):
     assert [e["article_id"] for e in records(output)] == ["a000", "b"]
 
 
-def test_duplicate_ids_are_each_processed_once_across_a_resume(tmp_path):
+def test_duplicate_ids_resume_like_an_uninterrupted_run(tmp_path):
     batch = tmp_path / "dup.jsonl"
-    batch.write_text('{"id": "same", "text": "EVENT 甲 乙"}\n{"id": "same", "text": "EVENT 丙 丁\\nSTOP"}\n',
-                     encoding="utf-8")
+    batch.write_text('{"id": "same", "text": "EVENT 甲 乙"}\n{"id": "same", "text": "EVENT 丙 丁"}\n'
+                     '{"id": "last", "text": "EVENT 戊 己\\nSTOP"}\n', encoding="utf-8")
     with pytest.raises(BatchInterrupted):
         run(tmp_path, [batch], pipeline_factory=stopping_factory)
-    summary, output, _ = run(tmp_path, [batch], resume=True)
-    assert [e["person"]["name"] for e in records(output)] == ["甲", "丙"]
-    assert (summary.resumed, summary.articles) == (1, 1)
+    summary, output, errors = run(tmp_path, [batch], resume=True)
+    assert [e["person"]["name"] for e in records(output)] == ["甲", "戊"]
+    assert [(e["article_id"], e["stage"]) for e in records(errors)] == [("same", "read")]
+    assert (summary.resumed, summary.articles) == (2, 1)
 
 
 def test_resume_refuses_an_output_without_its_journal(tmp_path):
@@ -309,3 +310,25 @@ def test_count_articles_when_cheap(tmp_path):
     assert count_articles([str(tmp_path)]) == 4
     assert count_articles([str(tmp_path)], limit_bytes=10) is None
     assert count_articles(["-"]) is None
+
+
+def test_the_same_article_read_twice_is_extracted_once(tmp_path):
+    """seeds/ holds each seed as a .txt file and in seeds.jsonl: one copy is extracted, none fails."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_batch(folder / "batch.jsonl", ["EVENT 张三 阿里巴巴"])
+    (folder / "a000.txt").write_text("标题\nEVENT 张三 阿里巴巴\n", encoding="utf-8")
+    summary, output, errors = run(tmp_path, [folder])
+    assert [e["article_id"] for e in records(output)] == ["a000"]
+    assert (summary.articles, summary.repeated, summary.exit_code) == (1, 1, 0)
+
+
+def test_one_id_for_two_different_texts_is_an_error(tmp_path):
+    first = write_batch(tmp_path / "one.jsonl", ["EVENT 张三 阿里巴巴"])
+    second = write_batch(tmp_path / "two.jsonl", ["EVENT 李四 华为"])
+    summary, output, errors = run(tmp_path, [first, second])
+    assert [e["person"]["name"] for e in records(output)] == ["张三"]
+    [error] = records(errors)
+    assert (error["article_id"], error["stage"]) == ("a000", "read")
+    assert "already used by a different text" in error["reason"]
+    assert summary.exit_code == 1
