@@ -141,7 +141,7 @@ class WorkerPool:
                 chunk = next(chunks, None)
                 if chunk is None:
                     break
-                window.append((chunk, self.pool.submit(_run_chunk, chunk)))
+                window.append((chunk, self._submit(chunk)))
             if not window:
                 return
             chunk, future = window.popleft()
@@ -157,6 +157,16 @@ class WorkerPool:
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def _submit(self, chunk: list[Item]) -> Future[list[Outcome]]:
+        """Submit a chunk; a pool that broke since the last result fails the chunk in order, where
+        `outcomes` reruns it, instead of raising out of the loop."""
+        try:
+            return self.pool.submit(_run_chunk, chunk)
+        except BrokenProcessPool as exc:
+            failed: Future[list[Outcome]] = Future()
+            failed.set_exception(exc)
+            return failed
 
     def _run_alone(self, item: Item) -> Outcome:
         try:
