@@ -85,6 +85,9 @@ class Pipeline:
                         units.get(group[0].person, []))
             for group in groups
         ]
+        # a person who "left" with neither an organization nor a post is not a departure a reader
+        # could record (他离开北京, 张大爷退休后): leave it out rather than guess
+        events = [e for e in events if e.from_.organization or e.from_.position]
         events.sort(key=lambda e: (e.evidence[0].start if e.evidence else 0, e.person.name))
         return events
 
