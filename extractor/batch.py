@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from itertools import chain, islice
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,6 +30,8 @@ from .progress import ProgressBar, count_articles
 from .workers import Outcome, PipelineFactory, WorkerPool, process_item
 
 __all__ = ["BatchInterrupted", "BatchSummary", "process_item", "run_extract"]
+
+SMALL_BATCH = 24  # articles; fewer than this are extracted faster than worker processes start
 
 
 @dataclass
@@ -91,6 +94,12 @@ def run_extract(
     workers = workers or os.cpu_count() or 1
     started = time.monotonic()
     summary = BatchSummary()
+    # A few articles are done before worker processes (each building its own pipeline) have started:
+    # a small batch runs in this process.
+    source = iter_inputs(inputs, published_at, max_bytes=max_bytes)
+    head = list(islice(source, SMALL_BATCH))
+    if len(head) < SMALL_BATCH:
+        workers = 1
     # The pipeline is built (and bad rules fail) before any output exists.
     pool = WorkerPool(pipeline_factory, rules_dir, workers) if workers > 1 else None
     pipeline = pipeline_factory(rules_dir) if pool is None else None
@@ -103,8 +112,7 @@ def run_extract(
     pending = Counter(sink.done)
     progress = _make_progress(inputs, stderr, quiet, already_done=sum(pending.values()))
     # repeated ids are judged before resuming skips anything, so a resumed run decides as an uninterrupted one
-    items = _skip_done(_skip_repeated(iter_inputs(inputs, published_at, max_bytes=max_bytes), summary),
-                       pending, summary)
+    items = _skip_done(_skip_repeated(chain(head, source), summary), pending, summary)
     outcomes = pool.outcomes(items) if pool is not None else (process_item(pipeline, item) for item in items)
     caught: dict[str, int] = {}
     try:

@@ -50,11 +50,15 @@ class PhraseIndex:
     Latin phrases only match at word edges (MIT must not fire inside MITx).
     """
 
+    CACHE_SIZE = 256  # sentences: the event rules ask the same index about the same sentence often
+
     def __init__(self, phrases: dict[str, object]) -> None:
         self._automaton = ahocorasick.Automaton()
         for phrase, value in phrases.items():
             self._automaton.add_word(phrase, (phrase, value))
         self._empty = not phrases
+        self._has_latin = any(_LATIN.match(p[0]) or _LATIN.match(p[-1]) for p in phrases)
+        self._cache: dict[str, list[Hit]] = {}
         if not self._empty:
             self._automaton.make_automaton()
 
@@ -73,15 +77,32 @@ class PhraseIndex:
         return hits
 
     def hits(self, text: str) -> list[Hit]:
-        """Leftmost-longest hits that do not overlap."""
-        chosen: list[Hit] = []
-        for hit in sorted(self.all_hits(text), key=lambda h: (h.start, -(h.end - h.start))):
-            if chosen and hit.start < chosen[-1].end:
-                continue
-            chosen.append(hit)
+        """Leftmost-longest hits that do not overlap (cached for the last few sentences asked about)."""
+        cached = self._cache.get(text)
+        if cached is not None:
+            return cached
+        if self._empty:
+            return []
+        if self._has_latin:
+            chosen: list[Hit] = []
+            for hit in sorted(self.all_hits(text), key=lambda h: (h.start, -(h.end - h.start))):
+                if chosen and hit.start < chosen[-1].end:
+                    continue
+                chosen.append(hit)
+        else:
+            # no Latin edge to check: pyahocorasick's own leftmost-longest scan does it in C
+            chosen = [Hit(end + 1 - len(phrase), end + 1, phrase, value)
+                      for end, (phrase, value) in self._automaton.iter_long(text)]
+        if len(self._cache) >= self.CACHE_SIZE:
+            self._cache.clear()
+        self._cache[text] = chosen
         return chosen
 
     def contains_any(self, text: str) -> bool:
+        if self._empty:
+            return False
+        if not self._has_latin:
+            return next(self._automaton.iter(text), None) is not None
         return bool(self.all_hits(text))
 
 

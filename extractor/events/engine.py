@@ -32,17 +32,27 @@ class EventEngine:
         self.segment_seconds = 0.0  # jieba inside the spaCy tokenizer, reported as its own stage
         self.frames = FrameBuilder(lexicon)
         self.args = ArgumentFiller(lexicon, self.frames)
-        self.interest = PhraseIndex(
+        self.departure_words = PhraseIndex(
             {**{t.word: "trigger" for t in lexicon.triggers.triggers},
-             **{w: "join" for w in lexicon.triggers.join_words},
              **{w: "former" for w in lexicon.triggers.former_window_markers}}
         )
 
     # -- stage 1: where to look, and entities there -------------------------------------------
 
+    def can_hold_departure(self, text: str) -> bool:
+        """A departure word, or a move (加入, 出任 …) told of someone with a post or a former affiliation.
+
+        A bare move word is common in ordinary news (成立, 进入, 担任); alone it does not open a window.
+        """
+        if self.departure_words.contains_any(text):
+            return True
+        if not self.lx.join_word_index.contains_any(text):
+            return False
+        return any(m in text for m in ("原", "前", "从")) or self.lx.title_index.contains_any(text)
+
     def windows(self, sentences: list[Sentence]) -> list[Sentence]:
         """Sentences of every paragraph that holds a departure word or a move."""
-        paragraphs = {s.paragraph for s in sentences if self.interest.contains_any(s.text)}
+        paragraphs = {s.paragraph for s in sentences if self.can_hold_departure(s.text)}
         return [s for s in sentences if s.paragraph in paragraphs]
 
     def analyze(self, text: str, pub: PubDate | None, suspect: list[tuple[int, int]]) -> list[AnalyzedSentence]:
@@ -58,7 +68,7 @@ class EventEngine:
             local_suspect = [(s - sentence.start, e - sentence.start) for s, e in suspect
                              if s < sentence.end and e > sentence.start]
             state = StepState(pub, anchor, local_suspect, last_time)
-            if self.interest.contains_any(sentence.text):
+            if self.can_hold_departure(sentence.text):
                 # a sentence that can hold a departure: jieba tokens and the spaCy components
                 started = time.perf_counter()
                 doc = self.nlp.make_doc(sentence.text)
