@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterator
 
 import ahocorasick
 
@@ -190,9 +190,3 @@ def load_lexicon(rules_dir: Path | None = None) -> Lexicon:
         destinations=load_rule_file("destinations", DestinationsFile, rules_dir),
         dates=load_rule_file("dates", DatesFile, rules_dir),
     )
-
-
-def iter_phrases(values: Iterable[str]) -> Iterator[str]:
-    for value in values:
-        if value:
-            yield value

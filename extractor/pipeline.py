@@ -66,16 +66,20 @@ class Pipeline:
         norm = self.normalize(article)
         pub = PubDate.parse(article.published_at)
         segmented = self.engine.segment_seconds
-        analyzed = self._timed("entities", self.engine.analyze, norm.text, pub, list(norm.suspect_spans))
+        analyzed, registry = self._timed("entities", self.engine.analyze, norm.text, pub, list(norm.suspect_spans))
         jieba_seconds = self.engine.segment_seconds - segmented
         self.stage_seconds["segment"] += jieba_seconds
         self.stage_seconds["entities"] -= jieba_seconds
         candidates = self._timed("events", self.engine.candidates, analyzed)
-        groups = self._timed("events", group_candidates, candidates, self.engine.dominant_org(norm.text, self.normalizer.normalize(article.title).text))
-        return self._timed("output", self._events, article.id, groups, norm, analyzed)
+        if not candidates:
+            return []
+        about = lambda: self.engine.dominant_org(norm.text, self.normalizer.normalize(article.title).text)  # noqa: E731
+        groups = self._timed("events", group_candidates, candidates, about)
+        return self._timed("output", self._events, article.id, groups, norm, analyzed, registry)
 
-    def _events(self, article_id, groups, norm, analyzed) -> list[DepartureEvent]:  # type: ignore[no-untyped-def]
-        aliases = self._aliases(analyzed)
+    def _events(self, article_id, groups, norm, analyzed, registry) -> list[DepartureEvent]:  # type: ignore[no-untyped-def]
+        aliases = {full: list(dict.fromkeys(a for a in names if a != full))
+                   for full, names in registry.full_names.items()}
         profiles = self.engine.profiles(analyzed)
         joins = self.engine.join_statements(analyzed)
         units = self.engine.unit_profiles(analyzed)
@@ -90,10 +94,6 @@ class Pipeline:
         events = [e for e in events if e.from_.organization or e.from_.position]
         events.sort(key=lambda e: (e.evidence[0].start if e.evidence else 0, e.person.name))
         return events
-
-    def _aliases(self, analyzed) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
-        registry = self.engine._registry(analyzed)
-        return {full: list(dict.fromkeys(a for a in aliases if a != full)) for full, aliases in registry.full_names.items()}
 
 
 _shared: dict[str | None, Pipeline] = {}

@@ -32,13 +32,15 @@ class Segmenter:
                 self.user_words.append(word)
 
     def cut(self, text: str) -> list[str]:
-        return self.tokenizer.lcut(text, HMM=True)
+        # Without jieba's HMM: it guesses unknown words (mostly names), which the name finders do
+        # from context instead, and it costs 40% of segmentation time.
+        return self.tokenizer.lcut(text, HMM=False)
 
     def boundaries(self, text: str) -> set[int]:
         """Character offsets where a token starts or ends."""
         edges = {0}
         position = 0
-        for token in self.tokenizer.cut(text, HMM=True):
+        for token in self.tokenizer.cut(text, HMM=False):
             position += len(token)
             edges.add(position)
         return edges

@@ -41,12 +41,10 @@ class ArgumentFiller:
             elif org is not None and org.value.unit:  # type: ignore[union-attr]
                 cand.unit = org.value.unit  # type: ignore[union-attr]
                 cand.note("from.unit", cand.unit, "orgs.division.v1")
-        rank_zone = item.ents.text[d_start:min(len(item.ents.text), person.end + 20)]
-        for rank in item.ents.of("RANK"):
+        for rank in item.ents.of("RANK"):  # in the description or the brackets after the name (职级P11)
             if d_start <= rank.start < person.end + 20 and cand.rank is None:
                 cand.rank = rank.text
                 cand.note("from.rank", rank.text, rank.source)
-        del rank_zone
 
     def _division_before(self, item: AnalyzedSentence, unit: Mention) -> str | None:
         for org in item.ents.of("ORG"):

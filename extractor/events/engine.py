@@ -55,9 +55,14 @@ class EventEngine:
         paragraphs = {s.paragraph for s in sentences if self.can_hold_departure(s.text)}
         return [s for s in sentences if s.paragraph in paragraphs]
 
-    def analyze(self, text: str, pub: PubDate | None, suspect: list[tuple[int, int]]) -> list[AnalyzedSentence]:
+    def analyze(
+        self, text: str, pub: PubDate | None, suspect: list[tuple[int, int]]
+    ) -> tuple[list[AnalyzedSentence], NameRegistry]:
+        """Entities of every window sentence, and the names the article introduces."""
         all_sentences = split_sentences(text)
         sentences = self.windows(all_sentences)
+        if not sentences:
+            return [], NameRegistry()  # most of a daily crawl: nothing that can hold a departure
         analyzed = []
         anchor: int | None = None
         last_time = None
@@ -86,18 +91,22 @@ class EventEngine:
                 if mention.value.value:  # type: ignore[union-attr]
                     last_time = mention.value
             analyzed.append(AnalyzedSentence(sentence, ents, []))
-        registry = self._registry(analyzed, [s for s in all_sentences if s.paragraph not in {a.sentence.paragraph for a in analyzed}])
+        window_paragraphs = {a.sentence.paragraph for a in analyzed}
+        registry = self._registry(analyzed, [s for s in all_sentences if s.paragraph not in window_paragraphs])
         index = PhraseIndex({surface: full for surface, full in registry.surface_to_full.items() if full})
         for item in analyzed:
             self.analyzer_add_known(item, index, registry)
-        return analyzed
+        return analyzed, registry
 
     def _registry(self, analyzed: list[AnalyzedSentence], others: list[Sentence] = ()) -> NameRegistry:  # type: ignore[assignment]
         """Names of the article: those found in the windows, plus foreign names introduced elsewhere
         (OpenAI原联创伊利亚·苏茨克维 in one paragraph, 伊利亚离职 in another)."""
         registry = NameRegistry()
         finder = self.analyzer.persons
+        marks = self.lx.name_cues.transliteration_marks
         for sentence in others:
+            if not any(mark in sentence.text for mark in marks):
+                continue
             blocked = [(h.start, h.end) for h in self.lx.title_index.hits(sentence.text)]
             blocked += [(h.start, h.end) for h in self.lx.org_index.hits(sentence.text)]
             for person in finder.transliterated(sentence.text, blocked):

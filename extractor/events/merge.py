@@ -7,6 +7,7 @@ A candidate with no organization joins the person's only event that has one.
 from __future__ import annotations
 
 import hashlib
+from typing import Callable
 
 from ..models import DateValue, DepartureEvent, Evidence, FromSide, Person, Provenance, ToSide
 from ..lexicon import OrgEntry
@@ -23,9 +24,12 @@ def event_id(article_id: str, person: str, organization: str | None) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
-def group_candidates(candidates: list[Candidate], dominant: OrgEntry | None = None) -> list[list[Candidate]]:
-    """Group by (person, organization); `dominant` is the organization the article is about, given
-    to a person whose departure is told with no organization at all (本公司董事会收到…辞呈)."""
+def group_candidates(
+    candidates: list[Candidate], dominant: Callable[[], OrgEntry | None] = lambda: None
+) -> list[list[Candidate]]:
+    """Group by (person, organization); `dominant()` gives the organization the article is about, for
+    a person whose departure is told with no organization at all (本公司董事会收到…辞呈). It is only
+    asked when such a person exists, because it reads the whole article."""
     groups: dict[tuple[str, str | None], list[Candidate]] = {}
     for cand in candidates:
         key = (cand.person, cand.org.canonical if cand.org else None)
@@ -41,13 +45,13 @@ def group_candidates(candidates: list[Candidate], dominant: OrgEntry | None = No
             nearest = min(homes, key=lambda k: min(abs(c.sentence.start - s.sentence.start)
                                                    for c in groups[k] for s in stray))
             groups[nearest].extend(stray)
-        elif dominant is not None:
+        elif (about := dominant()) is not None:
             stray = groups.pop((person, None))
             for cand in stray:
-                cand.org = dominant
+                cand.org = about
                 cand.confidence -= 0.1
-                cand.note("from.organization", dominant.canonical, "org.article_dominant.v1")
-            groups.setdefault((person, dominant.canonical), []).extend(stray)
+                cand.note("from.organization", about.canonical, "org.article_dominant.v1")
+            groups.setdefault((person, about.canonical), []).extend(stray)
     return list(groups.values())
 
 
