@@ -26,7 +26,8 @@ from .lexicon_models import (
 )
 from .rulebook import load_rule_file
 
-_LATIN = re.compile(r"[A-Za-z0-9]")
+def _is_latin(char: str) -> bool:
+    return char.isascii() and char.isalnum()
 
 
 @dataclass(frozen=True)
@@ -55,9 +56,11 @@ class PhraseIndex:
     def __init__(self, phrases: dict[str, object]) -> None:
         self._automaton = ahocorasick.Automaton()
         for phrase, value in phrases.items():
-            self._automaton.add_word(phrase, (phrase, value))
+            # the edges to check are known once per phrase, not looked up per hit
+            edges = (_is_latin(phrase[0]), _is_latin(phrase[-1]))
+            self._automaton.add_word(phrase, (phrase, value, edges))
         self._empty = not phrases
-        self._has_latin = any(_LATIN.match(p[0]) or _LATIN.match(p[-1]) for p in phrases)
+        self._has_latin = any(_is_latin(p[0]) or _is_latin(p[-1]) for p in phrases)
         self._cache: dict[str, list[Hit]] = {}
         if not self._empty:
             self._automaton.make_automaton()
@@ -66,12 +69,12 @@ class PhraseIndex:
         if self._empty:
             return []
         hits = []
-        for end_index, (phrase, value) in self._automaton.iter(text):
+        for end_index, (phrase, value, (latin_start, latin_end)) in self._automaton.iter(text):
             start = end_index - len(phrase) + 1
             end = end_index + 1
-            if _LATIN.match(phrase[0]) and start > 0 and _LATIN.match(text[start - 1]):
+            if latin_start and start > 0 and _is_latin(text[start - 1]):
                 continue
-            if _LATIN.match(phrase[-1]) and end < len(text) and _LATIN.match(text[end]):
+            if latin_end and end < len(text) and _is_latin(text[end]):
                 continue
             hits.append(Hit(start, end, phrase, value))
         return hits
@@ -92,7 +95,7 @@ class PhraseIndex:
         else:
             # no Latin edge to check: pyahocorasick's own leftmost-longest scan does it in C
             chosen = [Hit(end + 1 - len(phrase), end + 1, phrase, value)
-                      for end, (phrase, value) in self._automaton.iter_long(text)]
+                      for end, (phrase, value, _) in self._automaton.iter_long(text)]
         if len(self._cache) >= self.CACHE_SIZE:
             self._cache.clear()
         self._cache[text] = chosen

@@ -19,8 +19,11 @@ from ..segment import Segmenter
 from .analyzer import SentenceAnalyzer, StepState
 from .mentions import Mention, SentenceEntities
 
-Doc.set_extension("mentions", default=None, force=True)
-Doc.set_extension("step_state", default=None, force=True)
+# The components keep their state in doc.user_data (a plain dict: the `doc._` accessor costs more
+# than the lookups it wraps on this hot path); `doc._.mentions` reads it for users.
+MENTIONS = "departures.mentions"
+STATE = "departures.step_state"
+Doc.set_extension("mentions", getter=lambda doc: doc.user_data.get(MENTIONS), force=True)
 Span.set_extension("source", default=None, force=True)
 
 _ENT_LABELS = ("PERSON", "ORG", "TIME")
@@ -50,11 +53,14 @@ class EntityStep:
     def __call__(self, doc: Doc) -> Doc:
         if self.analyzer is None:
             raise RuntimeError(f"component for step {self.step!r} has no analyzer attached")
-        if doc._.mentions is None:
-            doc._.mentions = SentenceEntities(doc.text)
-        if doc._.step_state is None:
-            doc._.step_state = StepState()
-        self.analyzer.run_step(self.step, doc._.mentions, doc._.step_state)
+        data = doc.user_data
+        mentions = data.get(MENTIONS)
+        if mentions is None:
+            mentions = data[MENTIONS] = SentenceEntities(doc.text)
+        state = data.get(STATE)
+        if state is None:
+            state = data[STATE] = StepState()
+        self.analyzer.run_step(self.step, mentions, state)
         return doc
 
 
@@ -71,7 +77,7 @@ class ModelEntities:
         self.model = spacy.load(model)
 
     def __call__(self, doc: Doc) -> Doc:
-        mentions: SentenceEntities = doc._.mentions
+        mentions: SentenceEntities = doc.user_data[MENTIONS]
         taken = [(m.start, m.end) for m in mentions.mentions]
         for ent in self.model(doc.text).ents:
             label = {"PER": "PERSON", "PERSON": "PERSON", "ORG": "ORG"}.get(ent.label_)
@@ -91,7 +97,7 @@ def make_model_entities(nlp: Language, name: str, model: str) -> ModelEntities:
 def mention_spans(doc: Doc) -> Doc:
     """Mentions → `doc.spans["mentions"]` and non-overlapping `doc.ents`, each span marked with its source."""
     spans = []
-    for mention in doc._.mentions.mentions:
+    for mention in doc.user_data[MENTIONS].mentions:
         span = doc.char_span(mention.start, mention.end, label=mention.label, alignment_mode="expand")
         if span is None:
             continue
@@ -117,7 +123,7 @@ def make_entity_nlp(analyzer: SentenceAnalyzer, segmenter: Segmenter, ner_model:
 def analyze_doc(nlp: Language, text: str, state: StepState) -> Doc:
     """Tokenize (jieba) and run the entity components on one sentence read in `state`'s context."""
     doc = nlp.make_doc(text)
-    doc._.step_state = state
+    doc.user_data[STATE] = state
     for _, component in nlp.pipeline:
         doc = component(doc)
     return doc

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from ..dates import DateFinder, PubDate
 from ..entities.analyzer import SentenceAnalyzer, StepState
-from ..entities.spacy_pipeline import make_entity_nlp
+from ..entities.spacy_pipeline import MENTIONS, STATE, make_entity_nlp
 from ..entities.mentions import Mention
 from ..entities.persons import NameRegistry
 from ..lexicon import Lexicon, OrgEntry, PhraseIndex
@@ -78,10 +78,10 @@ class EventEngine:
                 started = time.perf_counter()
                 doc = self.nlp.make_doc(sentence.text)
                 self.segment_seconds += time.perf_counter() - started
-                doc._.step_state = state
+                doc.user_data[STATE] = state
                 for _, component in self.nlp.pipeline:
                     doc = component(doc)
-                ents = doc._.mentions
+                ents = doc.user_data[MENTIONS]
             else:
                 # its neighbours only lend names, times and organizations: the same steps, no tokens
                 ents = self.analyzer.analyze(sentence.text, pub, anchor, local_suspect, last_time)
