@@ -21,6 +21,24 @@ app = typer.Typer(
 )
 
 
+def usage_error(message: str) -> typer.Exit:
+    typer.echo(f"Error: {message}", err=True)
+    return typer.Exit(2)
+
+
+def check_inputs(inputs: list[str], published_at: Optional[str], rules: Optional[Path]) -> None:
+    """The usage checks `extract` and `run` share: inputs exist, the date parses, rules is a folder."""
+    from .datelines import parse_iso_date
+
+    missing = [path for path in inputs if path != "-" and not Path(path).exists()]
+    if missing:
+        raise usage_error(f"no such input: {', '.join(missing)}")
+    if published_at is not None and parse_iso_date(published_at) is None:
+        raise usage_error(f"--published-at {published_at!r} is not a date: use YYYY-MM-DD (or YYYY-MM, YYYY)")
+    if rules is not None and not rules.is_dir():
+        raise usage_error(f"--rules {rules}: not a folder")
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of one departure event."""
@@ -152,17 +170,7 @@ def run(
     from .rulebook import RuleFileError
     from .runjob import run_job
 
-    def usage_error(message: str) -> typer.Exit:
-        typer.echo(f"Error: {message}", err=True)
-        return typer.Exit(2)
-
-    missing = [path for path in inputs if path != "-" and not Path(path).exists()]
-    if missing:
-        raise usage_error(f"no such input: {', '.join(missing)}")
-    if published_at is not None and parse_iso_date(published_at) is None:
-        raise usage_error(f"--published-at {published_at!r} is not a date: use YYYY-MM-DD (or YYYY-MM, YYYY)")
-    if rules is not None and not rules.is_dir():
-        raise usage_error(f"--rules {rules}: not a folder")
+    check_inputs(inputs, published_at, rules)
     try:
         summary = run_job(
             inputs, db, events_path=events, errors_path=errors, workers=workers, quiet=quiet,
@@ -217,17 +225,7 @@ def extract(
     from .datelines import parse_iso_date
     from .rulebook import RuleFileError
 
-    def usage_error(message: str) -> typer.Exit:
-        typer.echo(f"Error: {message}", err=True)
-        return typer.Exit(2)
-
-    missing = [path for path in inputs if path != "-" and not Path(path).exists()]
-    if missing:
-        raise usage_error(f"no such input: {', '.join(missing)}")
-    if published_at is not None and parse_iso_date(published_at) is None:
-        raise usage_error(f"--published-at {published_at!r} is not a date: use YYYY-MM-DD (or YYYY-MM, YYYY)")
-    if rules is not None and not rules.is_dir():
-        raise usage_error(f"--rules {rules}: not a folder")
+    check_inputs(inputs, published_at, rules)
     if resume and output is None:
         raise usage_error("--resume needs -o FILE: events written to stdout cannot be resumed")
     try:

@@ -7,10 +7,10 @@ never `tw2sp`: regional words keep their own wording (執行長 → 执行长, �
 """
 from __future__ import annotations
 
-import time
 from typing import Callable, Iterable, Protocol
 
 from .offsets import Edit
+from .throughput import mb_per_second
 
 FAST = "opencc-pyo3"
 REFERENCE = "opencc-python-reimplemented"
@@ -132,12 +132,4 @@ def conversion_edits(text: str, converter: Converter) -> tuple[str, list[Edit]]:
 
 def converter_throughput(converter: Converter, texts: Iterable[str], rounds: int = 3) -> float:
     """Best-of-`rounds` conversion speed in MB/s (UTF-8 bytes of input), for benchmarks."""
-    corpus = list(texts)
-    size = sum(len(text.encode("utf-8")) for text in corpus)
-    best = float("inf")
-    for _ in range(rounds):
-        began = time.perf_counter()
-        for text in corpus:
-            converter.convert(text)
-        best = min(best, time.perf_counter() - began)
-    return size / 1e6 / best if best > 0 else float("inf")
+    return mb_per_second(converter.convert, texts, rounds)

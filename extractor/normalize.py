@@ -8,7 +8,6 @@ recorded as edits on one TrackedText, so `source_span` is exact whatever was rem
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -20,6 +19,7 @@ from .offsets import Edit, OffsetMap, TrackedText
 from .repairs import RepairSet, make_repair_set
 from .rule_models import ConversionFile
 from .rulebook import rules
+from .throughput import mb_per_second
 
 
 @dataclass(frozen=True)
@@ -141,13 +141,4 @@ class Normalizer:
 
 def normalization_throughput(texts: Iterable[str], normalizer: Normalizer | None = None, rounds: int = 3) -> float:
     """Best-of-`rounds` normalization speed in MB/s (UTF-8 bytes of input), for benchmarks."""
-    normalizer = normalizer or Normalizer()
-    corpus = list(texts)
-    size = sum(len(text.encode("utf-8")) for text in corpus)
-    best = float("inf")
-    for _ in range(rounds):
-        began = time.perf_counter()
-        for text in corpus:
-            normalizer.normalize(text)
-        best = min(best, time.perf_counter() - began)
-    return size / 1e6 / best if best > 0 else float("inf")
+    return mb_per_second((normalizer or Normalizer()).normalize, texts, rounds)

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from ..lexicon import Lexicon, OrgEntry
 from ..sentences import Sentence
 from ..entities.mentions import Mention, SentenceEntities
-from .candidate import Candidate
 
 _CLAUSE_BREAK = re.compile(r"[，,；;：:]")
 _AFTER_EVENT = re.compile(r"(?:之?后|以后)?[，,]")
