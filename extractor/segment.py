@@ -19,10 +19,27 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 USER_WORD_FREQ = 200_000  # high enough that the lexicon wins over jieba's own splits
 
 
+_default_dictionary: tuple[dict[str, int], int] | None = None
+
+
+def default_dictionary() -> tuple[dict[str, int], int]:
+    """jieba's default dictionary (word frequencies, total), read once per process and never
+    changed: each Segmenter copies it before adding its own words. Loading it takes most of a
+    pipeline's start-up, so worker processes inherit it from the fork server (see preload.py)."""
+    global _default_dictionary
+    if _default_dictionary is None:
+        base = jieba.Tokenizer()
+        base.initialize()
+        _default_dictionary = (base.FREQ, base.total)
+    return _default_dictionary
+
+
 class Segmenter:
     def __init__(self, user_words: Iterable[str]) -> None:
+        frequencies, total = default_dictionary()
         self.tokenizer = jieba.Tokenizer()
-        self.tokenizer.initialize()
+        self.tokenizer.FREQ, self.tokenizer.total = dict(frequencies), total
+        self.tokenizer.initialized = True
         self.user_words: list[str] = []
         for word in dict.fromkeys(user_words):
             # jieba splits on spaces and punctuation whatever its dictionary says; such words are

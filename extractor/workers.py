@@ -1,9 +1,11 @@
 """Running articles through the pipeline: one article at a time (`process_item`), and in
 worker processes that each build their own pipeline once (`WorkerPool`).
 
-Workers are started with "spawn", not "fork": the pipeline holds native libraries (the
-OpenCC converter among them) whose locks do not survive a fork of a process that has used
-them — forked workers hung forever on their first article.
+Workers are not forked from the parent: the pipeline holds native libraries (the OpenCC
+converter among them) whose locks do not survive a fork of a process that has used them —
+forked workers hung forever on their first article. They are forked from a "forkserver" that
+has only imported the heavy modules (spaCy, jieba) and used none of them, so each worker starts
+with those imports done and builds its own pipeline.
 """
 from __future__ import annotations
 
@@ -24,6 +26,9 @@ from typing import Protocol, get_args
 
 from .models import Article, DepartureEvent, ErrorRecord, Stage
 from .pipeline import StageError
+
+# What the fork server loads once for every worker; see preload.py for what may go there.
+_PRELOAD = ["extractor.preload"]
 
 # Articles per task sent to a worker: enough to amortize the inter-process round trip.
 CHUNK_SIZE = 8
@@ -99,10 +104,17 @@ def _init_worker(factory: PipelineFactory, rules_dir: Path | None, parent: int) 
 
 
 def _exit_with_parent(parent: int) -> None:
-    """A worker whose parent was killed outright would otherwise wait for work forever."""
-    while os.getppid() == parent:
+    """A worker whose parent was killed outright would otherwise wait for work forever.
+
+    The worker's own parent is the fork server, so the batch process is watched by its pid."""
+    while True:
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:
+            pass  # alive, owned by someone else
         time.sleep(_PARENT_CHECK_SECONDS)
-    os._exit(1)
 
 
 def _run_chunk(chunk: list[Item]) -> list[Outcome]:
@@ -182,9 +194,11 @@ class WorkerPool:
         self.pool = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(_PRELOAD)
         return ProcessPoolExecutor(
             max_workers=self.workers,
-            mp_context=multiprocessing.get_context("spawn"),
+            mp_context=context,
             initializer=_init_worker,
             initargs=(self.factory, self.rules_dir, os.getpid()),
         )
