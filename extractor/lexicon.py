@@ -138,7 +138,7 @@ class Lexicon:
         self.unit_suffix_index = PhraseIndex({u: u for u in self.org_patterns.unit_suffixes})
         self.rank_re = re.compile(self.titles.rank_pattern)
         self.single_surnames = frozenset(self.surnames.single)
-        self.double_surnames = frozenset(self.surnames.double)
+        self.double_surnames = frozenset(self.surnames.double) | frozenset(self.surnames.japanese)
         self.weak_surnames = frozenset(self.surnames.weak)
         self.not_org_names = frozenset(self.org_patterns.not_names)
         cert = self.triggers.certainty

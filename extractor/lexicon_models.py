@@ -155,6 +155,7 @@ class NameCuesFile(Rule):
 class SurnamesFile(Rule):
     single: str = Field(min_length=1)
     double: list[str]
+    japanese: list[str] = Field(default_factory=list)
     weak: str = ""
 
     @field_validator("single", "weak")

@@ -16,6 +16,9 @@ from .mentions import Mention
 _NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9\-]")  # AI-lab
 # Words that end the left edge of a shape-recognized name: verbs, particles, quantifiers.
 _LEFT_STOP = set("去到赴往入进的、，,。；;：:（(）)“”\"「」《》在从于和与及被是为到任向由了家个位名将又也已曾原前现即其该这那并而对给让把")
+_TIME_IN_STEM = re.compile(r"\d+[年月日]|[年月]$")
+# Suffixes that also end plain descriptions (一家清洁机器人公司, 技术创新); 集团, 银行, 汽车 … do not.
+_DESCRIPTIVE_SUFFIXES = {"公司", "科技", "创新", "智能", "电子"}
 _LATIN_STEM = re.compile(r"^[A-Za-z][A-Za-z0-9.\- ]*\s?$")
 _GENERIC_BEFORE = ("一家", "家", "个", "这家", "那家", "该")
 
@@ -79,13 +82,15 @@ class OrgFinder:
             return bool(_LATIN_STEM.match(stem))
         if self.segmenter is None:
             return True
+        if _TIME_IN_STEM.search(stem):
+            return False  # 2019年公司: a time, not a name
         if len(suffix.suffix) >= 4:
             return True  # 智行合一科技有限公司: a registered name
         words = self.segmenter.cut(stem)
         if any(len(w) > 1 and self.segmenter.tag_of(w).startswith("v") for w in words):
             return False  # 说服公司, 通知公司: a verb makes it a clause
         known = [len(w) > 1 and (self.segmenter.word_frequency(w) > 0 or (w.isascii() and len(w) <= 3)) for w in words]
-        if all(known):
+        if all(known) and suffix.suffix in _DESCRIPTIVE_SUFFIXES:
             return False  # 清洁机器人公司, AI初创公司, 技术创新: ordinary words describing a kind of company
         return True
 

@@ -463,7 +463,8 @@ class EventEngine:
         if times:
             cand.time = times[-1].value  # type: ignore[assignment]
             cand.note("date", cand.time.value, "date.move_time.v1")  # type: ignore[union-attr]
-        if cand.to_org is None and cand.to_kind is None and self._current_post(item, cand) is None:
+        moved = any(h.start >= search_from for h in self.lx.join_word_index.hits(text))
+        if cand.to_org is None and cand.to_kind is None and self._current_post(item, cand) is None and not moved:
             return None  # a former post with nothing new: a biography line, not a move
         return cand
 
