@@ -133,9 +133,12 @@ class EventEngine:
         for hit in index.hits(text):
             if any(s < hit.end and hit.start < e for s, e in occupied):
                 continue
-            if any(s < hit.end and hit.start < e for s, e in found) and (hit.start, hit.end) not in found:
+            overlapping = [k for k in found if k[0] < hit.end and hit.start < k[1]]
+            if overlapping and (hit.start, hit.end) not in found:
+                if any(e - s > hit.end - hit.start for s, e in overlapping):
+                    continue  # the finder read a longer name here (司睿博, not the short form 司睿)
                 # a known longer form beats a finder's guess that overlaps it
-                found = {k: v for k, v in found.items() if not (k[0] < hit.end and hit.start < k[1])}
+                found = {k: v for k, v in found.items() if k not in overlapping}
             if len(hit.surface) == 1 and not self.analyzer.short_form_ok(text, hit.start, hit.end, occupied):
                 continue
             if (hit.start, hit.end) in found:

@@ -73,6 +73,11 @@ class FrameBuilder:
         persons = item.persons
         before = [i for i, (m, _) in enumerate(persons) if m.end <= trigger.start]
         after_in_clause = [i for i, (m, _) in enumerate(persons) if trigger.end <= m.start < c_end]
+        # 接替退休的祈耀年 / 离职的王某: the person the departure word describes
+        if text[trigger.end:trigger.end + 1] == "的":
+            described = [i for i, (m, _) in enumerate(persons) if 1 <= m.start - trigger.end <= 2]
+            if described:
+                return [persons[described[0]]], "subject.described_by_departure.v1"
         fired_active = trigger.value.kind == "fired" and not trigger.text.startswith("被")
         if fired_active and after_in_clause:
             i = after_in_clause[0]
