@@ -89,7 +89,8 @@ class OrgFinder:
         words = self.segmenter.cut(stem)
         if any(len(w) > 1 and self.segmenter.tag_of(w).startswith("v") for w in words):
             return False  # 说服公司, 通知公司: a verb makes it a clause
-        known = [len(w) > 1 and (self.segmenter.word_frequency(w) > 0 or (w.isascii() and len(w) <= 3)) for w in words]
+        # ordinary: a common word (清洁, 机器人), not a rare dictionary entry that is also a brand (澄观)
+        known = [len(w) > 1 and (self.segmenter.word_frequency(w) >= 100 or (w.isascii() and len(w) <= 3)) for w in words]
         if all(known) and suffix.suffix in _DESCRIPTIVE_SUFFIXES:
             return False  # 清洁机器人公司, AI初创公司, 技术创新: ordinary words describing a kind of company
         return True

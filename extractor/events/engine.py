@@ -91,12 +91,52 @@ class EventEngine:
                 if mention.value.value:  # type: ignore[union-attr]
                     last_time = mention.value
             analyzed.append(AnalyzedSentence(sentence, ents, []))
+        self._add_org_short_forms(analyzed)
         window_paragraphs = {a.sentence.paragraph for a in analyzed}
         registry = self._registry(analyzed, [s for s in all_sentences if s.paragraph not in window_paragraphs])
         index = PhraseIndex({surface: full for surface, full in registry.surface_to_full.items() if full})
         for item in analyzed:
             self.analyzer_add_known(item, index, registry)
         return analyzed, registry
+
+    def org_short_forms(self, analyzed: list[AnalyzedSentence]) -> dict[str, OrgEntry]:
+        """Short names of the unknown organizations the article introduces in full:
+        上海澄观智能科技有限公司 → 澄观, so that 离开澄观 names the same organization."""
+        suffixes = sorted({s.suffix for s in self.lx.org_patterns.suffixes}, key=len, reverse=True)
+        places = self.lx.org_patterns.place_prefixes
+        forms: dict[str, OrgEntry] = {}
+        for item in analyzed:
+            for org in item.ents.of("ORG"):
+                if org.source != "orgs.suffix_shape.v1":
+                    continue
+                core = org.text
+                stripped = True
+                while stripped:  # 智能科技有限公司 comes off in three suffixes
+                    stripped = False
+                    for suffix in suffixes:
+                        if core.endswith(suffix) and len(core) - len(suffix) >= 2:
+                            core, stripped = core[: -len(suffix)], True
+                            break
+                core = next((core[len(p):] for p in places if core.startswith(p) and len(core) - len(p) >= 2), core)
+                if core != org.text and core not in self.lx.org_by_surface and core not in self.lx.not_org_names:
+                    forms.setdefault(core, org.value)  # type: ignore[arg-type]
+        return forms
+
+    def _add_org_short_forms(self, analyzed: list[AnalyzedSentence]) -> None:
+        forms = self.org_short_forms(analyzed)
+        if not forms:
+            return
+        index = PhraseIndex(dict(forms))
+        for item in analyzed:
+            taken = [(m.start, m.end) for m in item.ents.mentions if m.label in ("ORG", "PERSON", "TITLE", "UNIT")]
+            added = False
+            for hit in index.hits(item.ents.text):
+                if any(s < hit.end and hit.start < e for s, e in taken):
+                    continue
+                item.ents.add(Mention(hit.start, hit.end, hit.surface, "ORG", "orgs.short_form.v1", hit.value))
+                added = True
+            if added:
+                item.ents.sort()
 
     def _registry(self, analyzed: list[AnalyzedSentence], others: list[Sentence] = ()) -> NameRegistry:  # type: ignore[assignment]
         """Names of the article: those found in the windows, plus foreign names introduced elsewhere
