@@ -50,7 +50,15 @@ class OrgFinder:
         """Organizations unknown to the gazetteer: 智行合一科技有限公司, 至像科技, 两氢一氧公司."""
         found = []
         suffix_ends: list[int] = []
-        for hit in self.suffix_index.hits(text):
+        hits = self.suffix_index.hits(text)
+        # 智能 + 科技有限公司: suffixes in a row end one name
+        merged: list[Hit] = []
+        for hit in hits:
+            if merged and merged[-1].end == hit.start and not hit.value.latin:
+                merged[-1] = Hit(merged[-1].start, hit.end, merged[-1].surface + hit.surface, hit.value)
+            else:
+                merged.append(hit)
+        for hit in merged:
             if any(s < hit.end and hit.start < e for s, e in taken):
                 continue
             floor = max([e for s, e in taken if e <= hit.start] + [e for e in suffix_ends if e <= hit.start], default=0)

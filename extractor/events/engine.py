@@ -20,6 +20,7 @@ from .candidate import Candidate
 from .frames import AnalyzedSentence, FrameBuilder, clause_bounds, org_entry
 
 
+_BRAND_BEFORE_BRACKET = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2,8}$")
 _BRACKETED = re.compile(r"^\s*[（(][^（()）]*[）)]")
 _BRACKET_GAP = re.compile(r"\s*(?:先生|女士|博士|教授)?\s*[（(][^（()）]{0,12}$")
 
@@ -106,9 +107,15 @@ class EventEngine:
         places = self.lx.org_patterns.place_prefixes
         forms: dict[str, OrgEntry] = {}
         for item in analyzed:
+            text = item.ents.text
             for org in item.ents.of("ORG"):
                 if org.source != "orgs.suffix_shape.v1":
                     continue
+                # 澄观智驾（上海澄观智能科技有限公司）: the name before the bracket is the same organization
+                if text[org.start - 1:org.start] in "（(" and org.start >= 3:
+                    brand = _BRAND_BEFORE_BRACKET.search(text, 0, org.start - 1)
+                    if brand and brand.group(0) not in self.lx.org_by_surface:
+                        forms.setdefault(brand.group(0), org.value)  # type: ignore[arg-type]
                 core = org.text
                 stripped = True
                 while stripped:  # 智能科技有限公司 comes off in three suffixes
@@ -128,11 +135,17 @@ class EventEngine:
             return
         index = PhraseIndex(dict(forms))
         for item in analyzed:
-            taken = [(m.start, m.end) for m in item.ents.mentions if m.label in ("ORG", "PERSON", "TITLE", "UNIT")]
+            taken = [(m.start, m.end) for m in item.ents.mentions if m.label in ("ORG", "PERSON", "UNIT")]
             added = False
             for hit in index.hits(item.ents.text):
                 if any(s < hit.end and hit.start < e for s, e in taken):
                     continue
+                for title in [t for t in item.ents.of("TITLE") if t.start <= hit.start < t.end]:
+                    # 澄观智驾CTO: the post's modifier was the organization's name
+                    item.ents.mentions.remove(title)
+                    if hit.end < title.end:
+                        item.ents.add(Mention(hit.end, title.end, item.ents.text[hit.end:title.end], "TITLE",
+                                              title.source, title.value))
                 item.ents.add(Mention(hit.start, hit.end, hit.surface, "ORG", "orgs.short_form.v1", hit.value))
                 added = True
             if added:
