@@ -25,6 +25,7 @@ pytestmark = pytest.mark.golden
 CORPORA = {
     "seeds": ("seeds/seeds.jsonl", "fixtures/gold/seeds.jsonl"),
     "dev": ("fixtures/dev/articles.jsonl", "fixtures/gold/dev.jsonl"),
+    "holdout": ("fixtures/holdout/articles.jsonl", "fixtures/gold/holdout.jsonl"),
 }
 
 

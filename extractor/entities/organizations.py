@@ -80,7 +80,8 @@ class OrgFinder:
             stem = text[start:hit.start]
             if name in self.lx.not_org_names or not self._name_like(stem, hit.value):
                 continue
-            entry = OrgEntry(name, hit.value.kind)
+            # 两氢一氧公司 is 两氢一氧: a bare 公司 is a common noun, not part of the name
+            entry = OrgEntry(stem if hit.surface == "公司" else name, hit.value.kind)
             found.append(Mention(start, hit.end, name, "ORG", "orgs.suffix_shape.v1", entry))
         return found
 
