@@ -16,6 +16,7 @@ import jieba.posseg
 jieba.setLogLevel(logging.WARNING)  # jieba prints its dictionary loading to stderr otherwise
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_JIEBA_WORD = re.compile(r"^[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+$")  # what jieba keeps in one block
 USER_WORD_FREQ = 200_000  # high enough that the lexicon wins over jieba's own splits
 
 
@@ -42,9 +43,9 @@ class Segmenter:
         self.tokenizer.initialized = True
         self.user_words: list[str] = []
         for word in dict.fromkeys(user_words):
-            # jieba splits on spaces and punctuation whatever its dictionary says; such words are
-            # matched by the phrase automata instead.
-            if _CJK.search(word) and " " not in word:
+            # jieba splits on spaces and punctuation (安德森·霍洛维茨) whatever its dictionary says;
+            # such words are matched by the phrase automata instead.
+            if _CJK.search(word) and _JIEBA_WORD.match(word):
                 self.tokenizer.add_word(word, freq=USER_WORD_FREQ)
                 self.user_words.append(word)
 
