@@ -190,7 +190,7 @@ class WorkerPool:
                 item, "events", "the worker process died while extracting this article (killed, or out of memory)"))
 
     def _restart(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        _discard_broken(self.pool)
         self.pool = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
@@ -202,6 +202,15 @@ class WorkerPool:
             initializer=_init_worker,
             initargs=(self.factory, self.rules_dir, os.getpid()),
         )
+
+
+def _discard_broken(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool a worker broke. Waiting for it (shutdown(wait=True)) can block forever: the
+    surviving workers are still waiting for work that will never come. They are ended first."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        if process.is_alive():
+            process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _chunks(items: Iterator[Item], size: int) -> Iterator[list[Item]]:
