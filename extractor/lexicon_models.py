@@ -144,6 +144,7 @@ class NameCuesFile(Rule):
     honorifics: list[str]
     name_end_cues: str
     transliteration_marks: list[str]
+    transliteration_end_cues: str
     role_nouns: list[str]
     name_left_verbs: list[str]
     not_person_words: list[str]

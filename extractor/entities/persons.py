@@ -80,6 +80,7 @@ class PersonFinder:
         )
         labels = "|".join(re.escape(a.label) for a in lexicon.name_cues.alias_intro)
         self._alias_label = re.compile(rf"(?:{labels})\s*[:：为是]?\s*")
+        self.translit_end_cues = frozenset(lexicon.name_cues.transliteration_end_cues)
         self._honorific = re.compile("|".join(map(re.escape, lexicon.name_cues.honorifics)))
 
     # -- Chinese names ------------------------------------------------------------------
@@ -216,7 +217,7 @@ class PersonFinder:
             # the last part stops at a cue (帕特尔也宣布 → 帕特尔)
             last_mark = max(text.rfind(m, start, end) for m in self.lx.name_cues.transliteration_marks)
             for k in range(last_mark + 2, end):
-                if text[k] in self.lx.name_end_cues or any(s == k for s, _ in blocked) or (
+                if text[k] in self.translit_end_cues or any(s == k for s, _ in blocked) or (
                     k >= last_mark + 3 and self.freq(text[k:k + 2]) >= 500
                     and (self.word_tags.get(text[k:k + 2]) or "")[:1] in ("v", "d", "p", "c", "u")
                 ):

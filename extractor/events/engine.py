@@ -166,16 +166,22 @@ class EventEngine:
                 registry.add_full(person.text)
                 for alias, _ in finder.aliases_after(sentence.text, person.end):
                     registry.add_alias(person.text, alias)
-        for item in analyzed:
-            for person in item.ents.of("PERSON"):
+        # foreign names first, with their short forms, so that 艾夫 (强尼·艾夫) is not taken for a name of its own
+        people = [(item, person) for item in analyzed for person in item.ents.of("PERSON")]
+        for chinese in (False, True):
+            for item, person in people:
+                if (person.source == "persons.surname_context.v1") != chinese:
+                    continue
+                if chinese and person.text in registry.surface_to_full:
+                    continue
                 registry.add_full(person.text)
                 for alias, _ in finder.aliases_after(item.ents.text, finder.strip_honorific(item.ents.text, person.end)):
                     registry.add_alias(person.text, alias)
-        for full in list(registry.full_names):
-            if registry.surface_to_full.get(full) != full:
-                continue
-            for short in finder.short_forms(full):
-                registry.add_short(full, short)
+            for full in list(registry.full_names):
+                if registry.surface_to_full.get(full) != full:
+                    continue
+                for short in finder.short_forms(full):
+                    registry.add_short(full, short)
         return registry
 
     def analyzer_add_known(self, item: AnalyzedSentence, index: PhraseIndex, registry: NameRegistry) -> None:
