@@ -273,6 +273,7 @@ class EventEngine:
         sentence takes its destination from the next statement that the same person joined somewhere.
         """
         out: dict[str, list[tuple]] = {}
+        last_named: str | None = None  # who 他/她 stands for: the last person named before
         for item in analyzed:
             text = item.ents.text
             orgs = item.ents.of("ORG")
@@ -290,6 +291,9 @@ class EventEngine:
                 if target is None:
                     continue
                 full = subject[-1][1] if subject else None
+                if full is None and last_named is not None and any(
+                        a.end <= hit.start for a in item.ents.of("ANAPHOR") if a.text in ("他", "她")):
+                    full = last_named  # 2021年初，他加入Tenstorrent
                 if full is None:
                     continue
                 entry: OrgEntry = target.value  # type: ignore[assignment]
@@ -299,6 +303,8 @@ class EventEngine:
                 out.setdefault(full, []).append(
                     (item.sentence.paragraph, item.sentence.start, entry.canonical, title.text if title else None, kind,
                      times[-1] if times else None))
+            if item.persons:
+                last_named = item.persons[-1][1]
         return out
 
     def unit_profiles(self, analyzed: list[AnalyzedSentence]) -> dict[str, list[tuple[str, str]]]:
