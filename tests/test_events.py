@@ -131,3 +131,18 @@ def test_event_ids_are_stable() -> None:
     first = extract(text)[0].event_id
     assert first == extract(text)[0].event_id
     assert first != get_pipeline().extract(Article(id="other", text=text))[0].event_id
+
+
+def test_an_announcement_speaks_for_its_issuer() -> None:
+    text = ("证券代码：600001 证券简称：星河股份\n关于公司副总经理辞职的公告\n"
+            "本公司董事会近日收到公司副总经理王建华先生的书面辞职报告。王建华先生因个人原因申请辞去公司副总经理职务。")
+    [event] = extract(text, published_at="2024-03-02")
+    assert (event.from_.organization, event.from_.position, event.reason) == ("星河股份", "副总经理", "个人原因")
+    assert any(p.rule == "org.article_dominant.v1" for p in event.provenance)
+
+
+def test_a_brand_and_its_registered_name_are_one_organization() -> None:
+    text = ("澄光智驾（上海澄光智能科技有限公司）回应称，技术副总裁罗景明仍在正常履职。\n"
+            "一周后，罗景明离开澄光，加入一家初创公司。")
+    [event] = extract(text)
+    assert event.from_.organization == "上海澄光智能科技有限公司"

@@ -148,11 +148,12 @@ class OrgFinder:
                 if char in self.stops or not _NAME_CHAR.match(char):
                     break
                 start -= 1
-            for prefix in self.lx.titles.generic_prefixes:
-                if text.startswith(prefix, start) and start + len(prefix) <= hit.start:
-                    start += len(prefix)
-                    break
-            start = self._drop_leading_function_words(text, start, hit.start)
+            for _ in range(2):  # 收到公司副总经理: a verb, then a generic word, may open the modifier
+                start = self._drop_leading_function_words(text, start, hit.start)
+                for prefix in self.lx.titles.generic_prefixes:
+                    if text.startswith(prefix, start) and start + len(prefix) <= hit.start:
+                        start += len(prefix)
+                        break
             if found and text[found[-1].end:start] in self.joiners[:2] and start == found[-1].end + 1:
                 previous = found.pop()
                 start = previous.start

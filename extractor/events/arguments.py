@@ -181,6 +181,8 @@ class ArgumentFiller:
                     continue
                 if closer == "为由":
                     chunk = chunk.split("为由")[0]
+                elif "原因" in chunk:
+                    chunk = chunk[: chunk.index("原因") + 2]  # 因个人原因申请辞去 → 个人原因
                 chunk = chunk.strip(" ，,")
                 if 2 <= len(chunk) <= 30:
                     return chunk

@@ -33,6 +33,7 @@ class EventEngine:
         self.segment_seconds = 0.0  # jieba inside the spaCy tokenizer, reported as its own stage
         self.frames = FrameBuilder(lexicon)
         self.args = ArgumentFiller(lexicon, self.frames)
+        self.issuer_patterns = [re.compile(p) for p in lexicon.org_patterns.issuer_patterns]
         self.departure_words = PhraseIndex(
             {**{t.word: "trigger" for t in lexicon.triggers.triggers},
              **{w: "former" for w in lexicon.triggers.former_window_markers}}
@@ -92,45 +93,50 @@ class EventEngine:
                 if mention.value.value:  # type: ignore[union-attr]
                     last_time = mention.value
             analyzed.append(AnalyzedSentence(sentence, ents, []))
-        self._add_org_short_forms(analyzed)
         window_paragraphs = {a.sentence.paragraph for a in analyzed}
-        registry = self._registry(analyzed, [s for s in all_sentences if s.paragraph not in window_paragraphs])
+        others = [s for s in all_sentences if s.paragraph not in window_paragraphs]
+        self._add_org_short_forms(analyzed, others)
+        registry = self._registry(analyzed, others)
         index = PhraseIndex({surface: full for surface, full in registry.surface_to_full.items() if full})
         for item in analyzed:
             self.analyzer_add_known(item, index, registry)
         return analyzed, registry
 
-    def org_short_forms(self, analyzed: list[AnalyzedSentence]) -> dict[str, OrgEntry]:
+    def org_short_forms(self, analyzed: list[AnalyzedSentence], others: list[Sentence] = ()) -> dict[str, OrgEntry]:  # type: ignore[assignment]
         """Short names of the unknown organizations the article introduces in full:
-        上海澄观智能科技有限公司 → 澄观, so that 离开澄观 names the same organization."""
+        上海澄观智能科技有限公司 → 澄观, so that 离开澄观 names the same organization. Registered names
+        are also looked for outside the windows (an article often introduces the company first)."""
         suffixes = sorted({s.suffix for s in self.lx.org_patterns.suffixes}, key=len, reverse=True)
         places = self.lx.org_patterns.place_prefixes
         forms: dict[str, OrgEntry] = {}
-        for item in analyzed:
-            text = item.ents.text
-            for org in item.ents.of("ORG"):
-                if org.source != "orgs.suffix_shape.v1":
-                    continue
-                # 澄观智驾（上海澄观智能科技有限公司）: the name before the bracket is the same organization
-                if text[org.start - 1:org.start] in "（(" and org.start >= 3:
-                    brand = _BRAND_BEFORE_BRACKET.search(text, 0, org.start - 1)
-                    if brand and brand.group(0) not in self.lx.org_by_surface:
-                        forms.setdefault(brand.group(0), org.value)  # type: ignore[arg-type]
-                core = org.text
-                stripped = True
-                while stripped:  # 智能科技有限公司 comes off in three suffixes
-                    stripped = False
-                    for suffix in suffixes:
-                        if core.endswith(suffix) and len(core) - len(suffix) >= 2:
-                            core, stripped = core[: -len(suffix)], True
-                            break
-                core = next((core[len(p):] for p in places if core.startswith(p) and len(core) - len(p) >= 2), core)
-                if core != org.text and core not in self.lx.org_by_surface and core not in self.lx.not_org_names:
-                    forms.setdefault(core, org.value)  # type: ignore[arg-type]
+        shaped = [(item.ents.text, org) for item in analyzed for org in item.ents.of("ORG")]
+        for sentence in others:
+            if "有限公司" in sentence.text:
+                taken = [(h.start, h.end) for h in self.lx.org_index.hits(sentence.text)]
+                shaped += [(sentence.text, org) for org in self.analyzer.orgs.by_shape(sentence.text, taken)]
+        for text, org in shaped:
+        if org.source != "orgs.suffix_shape.v1":
+            continue
+        # 澄观智驾（上海澄观智能科技有限公司）: the name before the bracket is the same organization
+        if text[org.start - 1:org.start] in "（(" and org.start >= 3:
+            brand = _BRAND_BEFORE_BRACKET.search(text, 0, org.start - 1)
+            if brand and brand.group(0) not in self.lx.org_by_surface:
+                forms.setdefault(brand.group(0), org.value)  # type: ignore[arg-type]
+        core = org.text
+        stripped = True
+        while stripped:  # 智能科技有限公司 comes off in three suffixes
+            stripped = False
+            for suffix in suffixes:
+                if core.endswith(suffix) and len(core) - len(suffix) >= 2:
+                    core, stripped = core[: -len(suffix)], True
+                    break
+        core = next((core[len(p):] for p in places if core.startswith(p) and len(core) - len(p) >= 2), core)
+        if core != org.text and core not in self.lx.org_by_surface and core not in self.lx.not_org_names:
+            forms.setdefault(core, org.value)  # type: ignore[arg-type]
         return forms
 
-    def _add_org_short_forms(self, analyzed: list[AnalyzedSentence]) -> None:
-        forms = self.org_short_forms(analyzed)
+    def _add_org_short_forms(self, analyzed: list[AnalyzedSentence], others: list[Sentence]) -> None:
+        forms = self.org_short_forms(analyzed, others)
         if not forms:
             return
         index = PhraseIndex(dict(forms))
@@ -340,8 +346,18 @@ class EventEngine:
                 entries.setdefault(entry.canonical, entry)
         ranked = sorted(counts.items(), key=lambda kv: -kv[1])
         if not ranked or ranked[0][1] < 3 or (len(ranked) > 1 and ranked[1][1] * 2 > ranked[0][1]):
-            return None
+            return self._issuer(title + "\n" + text[:300])
         return entries[ranked[0][0]]
+
+    def _issuer(self, head: str) -> OrgEntry | None:
+        """证券简称：某某股份 / 某某股份有限公司关于…的公告: the company an announcement speaks for."""
+        for pattern in self.issuer_patterns:
+            match = pattern.search(head)
+            if match:
+                name = match.group("name")
+                known = self.lx.org_by_surface.get(name)
+                return known or OrgEntry(name, "company")
+        return None
 
     def _context_time(self, analyzed: list[AnalyzedSentence], n: int):  # type: ignore[no-untyped-def]
         """The last time told in the two sentences before, in the same paragraph (今年也不例外。如…离职)."""
