@@ -115,24 +115,24 @@ class EventEngine:
                 taken = [(h.start, h.end) for h in self.lx.org_index.hits(sentence.text)]
                 shaped += [(sentence.text, org) for org in self.analyzer.orgs.by_shape(sentence.text, taken)]
         for text, org in shaped:
-        if org.source != "orgs.suffix_shape.v1":
-            continue
-        # 澄观智驾（上海澄观智能科技有限公司）: the name before the bracket is the same organization
-        if text[org.start - 1:org.start] in "（(" and org.start >= 3:
-            brand = _BRAND_BEFORE_BRACKET.search(text, 0, org.start - 1)
-            if brand and brand.group(0) not in self.lx.org_by_surface:
-                forms.setdefault(brand.group(0), org.value)  # type: ignore[arg-type]
-        core = org.text
-        stripped = True
-        while stripped:  # 智能科技有限公司 comes off in three suffixes
-            stripped = False
-            for suffix in suffixes:
-                if core.endswith(suffix) and len(core) - len(suffix) >= 2:
-                    core, stripped = core[: -len(suffix)], True
-                    break
-        core = next((core[len(p):] for p in places if core.startswith(p) and len(core) - len(p) >= 2), core)
-        if core != org.text and core not in self.lx.org_by_surface and core not in self.lx.not_org_names:
-            forms.setdefault(core, org.value)  # type: ignore[arg-type]
+            if org.source != "orgs.suffix_shape.v1":
+                continue
+            # 澄观智驾（上海澄观智能科技有限公司）: the name before the bracket is the same organization
+            if text[org.start - 1:org.start] in "（(" and org.start >= 3:
+                brand = _BRAND_BEFORE_BRACKET.search(text, 0, org.start - 1)
+                if brand and brand.group(0) not in self.lx.org_by_surface:
+                    forms.setdefault(brand.group(0), org.value)  # type: ignore[arg-type]
+            core = org.text
+            stripped = True
+            while stripped:  # 智能科技有限公司 comes off in three suffixes
+                stripped = False
+                for suffix in suffixes:
+                    if core.endswith(suffix) and len(core) - len(suffix) >= 2:
+                        core, stripped = core[: -len(suffix)], True
+                        break
+            core = next((core[len(p):] for p in places if core.startswith(p) and len(core) - len(p) >= 2), core)
+            if core != org.text and core not in self.lx.org_by_surface and core not in self.lx.not_org_names:
+                forms.setdefault(core, org.value)  # type: ignore[arg-type]
         return forms
 
     def _add_org_short_forms(self, analyzed: list[AnalyzedSentence], others: list[Sentence]) -> None:
