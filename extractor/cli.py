@@ -26,6 +26,11 @@ def usage_error(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
+def failure(message: str) -> typer.Exit:
+    typer.echo(f"Error: {message}", err=True)
+    return typer.Exit(1)
+
+
 def check_inputs(inputs: list[str], published_at: Optional[str], rules: Optional[Path]) -> None:
     """The usage checks `extract` and `run` share: inputs exist, the date parses, rules is a folder."""
     from .datelines import parse_iso_date
@@ -106,11 +111,9 @@ def load(
     try:
         summary = load_events(sys.stdin.buffer if events == "-" else Path(events), db)
     except DatabaseUrlError as exc:
-        typer.echo(f"Error: {exc}", err=True)
-        raise typer.Exit(2)
+        raise usage_error(str(exc))
     except DatabaseError as exc:
-        typer.echo(f"Error: {exc}", err=True)
-        raise typer.Exit(1)
+        raise failure(str(exc))
     for line in summary.report_lines("<stdin>" if events == "-" else events):
         typer.echo(line, err=True)
     if summary.errors:
@@ -125,7 +128,8 @@ def export(
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write to this file instead of stdout."),
 ) -> None:
     """Write the database out as JSON Lines: the loaded events, or with --merged the departures."""
-    from contextlib import nullcontext
+    import os
+    import tempfile
 
     from .db import DatabaseError, DatabaseUrlError, connect, export_events, export_merged, require_schema
 
@@ -133,15 +137,24 @@ def export(
         with connect(db, must_exist=True) as database, database.reporting("reading"):
             require_schema(database)
             records = export_merged(database) if merged else export_events(database)
-            with (open(output, "w", encoding="utf-8") if output else nullcontext(sys.stdout)) as sink:
+            if output is None:
                 for record in records:
-                    sink.write(json.dumps(record, ensure_ascii=False) + "\n")
+                    sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+            else:
+                # a temporary file renamed when complete: a failed export never leaves half a file
+                handle, temporary = tempfile.mkstemp(dir=output.parent or Path("."), prefix=f".{output.name}.")
+                try:
+                    with os.fdopen(handle, "w", encoding="utf-8") as sink:
+                        for record in records:
+                            sink.write(json.dumps(record, ensure_ascii=False) + "\n")
+                    os.replace(temporary, output)
+                except BaseException:
+                    Path(temporary).unlink(missing_ok=True)
+                    raise
     except DatabaseUrlError as exc:
-        typer.echo(f"Error: {exc}", err=True)
-        raise typer.Exit(2)
+        raise usage_error(str(exc))
     except DatabaseError as exc:
-        typer.echo(f"Error: {exc}", err=True)
-        raise typer.Exit(1)
+        raise failure(str(exc))
 
 
 @app.command()

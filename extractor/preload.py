@@ -6,7 +6,7 @@ use, so it is built in each worker).
 """
 from __future__ import annotations
 
-import spacy  # noqa: F401  (imported for the workers)
+import spacy  # noqa: F401  # imported here so that every worker starts with it imported
 
 from .segment import default_dictionary
 
