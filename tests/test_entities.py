@@ -89,3 +89,12 @@ def test_a_trained_pipeline_adds_names_the_rules_miss(tmp_path: Path) -> None:
     [event] = Pipeline(ner_model=str(tmp_path / "model")).extract(article)
     assert event.person.name == "蒂姆库克"
     assert any(p.rule == f"spacy.{tmp_path / 'model'}.ner" for p in event.provenance if p.field == "person")
+
+
+@pytest.mark.parametrize("text,names", [
+    ("1. 张三丰：原百度副总裁，已于3月离职", ["张三丰"]),  # a name opening a numbered item
+    ("2018年加入阿里的王大明，今年1月从阿里云离职", ["王大明"]),  # the next clause opens with a time
+    ("快手副总裁宋婷婷或将离职", ["宋婷婷"]),
+])
+def test_names_at_clause_edges(pipeline: Pipeline, text: str, names: list[str]) -> None:
+    assert labelled(pipeline, text, "PERSON") == names

@@ -103,8 +103,8 @@ class PersonFinder:
         if self._starts_word(text, end):
             return 2  # 顾捷承接: an ordinary word starts right after the name
         if not _IS_CJK.match(char):
-            # 王刚，于2022年1月离职: the clause after the comma goes on with the same subject
-            if char in "，," and end + 1 < len(text) and text[end + 1] in "于已也将在曾":
+            # 王刚，于2022年1月离职 / 王大明，今年1月离职: the next clause goes on with the same subject
+            if char in "，," and end + 1 < len(text) and (text[end + 1] in "于已也将在曾" or end + 1 in self._soft_starts):
                 return 2
             return 1
         return 0
@@ -115,6 +115,8 @@ class PersonFinder:
             return 2
         if start in self._soft_ends:
             return 1
+        if _LIST_ITEM.fullmatch(text[:start]):
+            return 2  # 1. 张三丰：原百度副总裁…: a name opening a numbered item
         if start == 0:
             return 1
         char = text[start - 1]
@@ -150,6 +152,7 @@ class PersonFinder:
     ) -> list[Mention]:
         """`blocked`: posts, organizations (a name may follow them); `soft`: triggers, times (weaker left edges)."""
         self._soft_ends = {e for _, e in soft} | {h.end for h in self.lx.name_left_verb_index.hits(text)}
+        self._soft_starts = {s for s, _ in soft}
         blocked = list(blocked) + list(soft)
         covered = bytearray(len(text))
         for start, end in blocked + suspect:
