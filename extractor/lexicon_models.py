@@ -60,6 +60,7 @@ class OrgPatternsFile(Rule):
     suffixes: list[OrgSuffix]
     unit_suffixes: list[str]
     remit_verbs: list[str]
+    category_nouns: list[str]
     issuer_patterns: list[str]
     place_prefixes: list[str]
     not_units: list[str]

@@ -146,3 +146,10 @@ def test_a_brand_and_its_registered_name_are_one_organization() -> None:
             "一周后，罗景明离开澄光，加入一家初创公司。")
     [event] = extract(text)
     assert event.from_.organization == "上海澄光智能科技有限公司"
+
+
+def test_a_new_venture_named_without_a_suffix() -> None:
+    [event] = extract("港交所行政总裁李晓嘉退任后并未退休，翌年创办滴灌通，以收入分成模式投资小微企业。")
+    assert (event.to.organization, event.to.kind) == ("滴灌通", "startup")
+    [described] = extract("王大伟离开百度后创办了自己的公司。")
+    assert (described.to.organization, described.to.kind) == (None, "startup")

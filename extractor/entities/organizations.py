@@ -43,6 +43,8 @@ class OrgFinder:
             char = text[start - 1]
             if char in _LEFT_STOP or not _NAME_CHAR.match(char):
                 break
+            if start < end_of_stem and any(text.endswith(noun, floor, start) for noun in self.lx.org_patterns.category_nouns):
+                break  # 投资机构启衡资本: the category noun is not part of the name
             start -= 1
         return start
 

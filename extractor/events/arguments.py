@@ -9,6 +9,9 @@ from ..entities.mentions import Mention
 from .candidate import Candidate
 from .frames import AnalyzedSentence, FrameBuilder, clause_bounds
 
+_NAMED_AS = re.compile(r"了?(?:一家|一个)?(?:名为|叫做|叫)([\u4e00-\u9fffA-Za-z0-9·]{2,10}?)的")
+_VENTURE = re.compile(r"了?([\u4e00-\u9fffA-Za-z0-9·]{2,8})(?=[，,。；;（(]|$)")
+_NOT_IN_VENTURE = set("的了一个这那其自己新该家并后和与")
 _CLAUSE_END = re.compile(r"[，,。；;！？!?]")
 
 
@@ -129,16 +132,21 @@ class ArgumentFiller:
                     break
             orgs = item.ents.of("ORG")
             for hit in self.lx.join_index.hits(text):
-                if hit.start < start:
-                    continue
+                if hit.start < start or text[hit.end:hit.end + 1] in ("人", "者"):
+                    continue  # 创办人, 创立者: a founder's title, not a move
                 # a new venture is often described before its name: 创立了专注加密货币的AI初创公司EquiLibre
                 reach = 40 if hit.value == "startup" else 6
                 target = next((o for o in orgs if o.start >= hit.end and o.start - hit.end <= reach
                                and not _CLAUSE_END.search(text[hit.end:o.start])), None)
                 if target is None or (left is not None and target.value.canonical == left.canonical):  # type: ignore[union-attr]
-                    if hit.value == "startup" and cand.to_kind is None:
-                        cand.to_kind = "startup"
+                    if hit.value == "startup":
+                        cand.to_kind = cand.to_kind or "startup"
                         cand.note("to.kind", "startup", "destination.founding_verb.v1")
+                        venture = self.venture_name(text, hit.end)
+                        if venture is not None and cand.to_org is None:
+                            cand.to_org = venture  # 翌年创办滴灌通: a new venture has no suffix to know it by
+                            cand.note("to.organization", venture, "destination.founded_name.v1")
+                            return
                     continue
                 entry: OrgEntry = target.value  # type: ignore[assignment]
                 cand.to_org = entry.canonical
@@ -164,6 +172,18 @@ class ArgumentFiller:
                     cand.to_kind = hit.value  # type: ignore[assignment]
                     cand.note("to.kind", cand.to_kind, "destination.kind_cue.v1")
                     break
+
+    def venture_name(self, text: str, after_verb: int) -> str | None:
+        """The name right after a founding verb (创办滴灌通, 创立了一家名为栖岸机器人的初创公司), when the
+        text gives one rather than a description (创办了一家公司, 创立自己的公司)."""
+        rest = text[after_verb:after_verb + 30]
+        named = _NAMED_AS.match(rest)
+        chunk = named.group(1) if named else _VENTURE.match(rest).group(1) if _VENTURE.match(rest) else None
+        if chunk is None or any(c in _NOT_IN_VENTURE for c in chunk) or chunk in self.lx.not_org_names:
+            return None
+        if chunk.endswith(("公司", "企业", "机构", "团队", "项目", "业务")):
+            return None
+        return chunk
 
     # -- why and how sure -------------------------------------------------------------------------
 
