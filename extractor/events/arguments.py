@@ -93,6 +93,11 @@ class ArgumentFiller:
         in_clause = [t for t in before if t.start >= c_start]
         if in_clause:
             told = [t for t in in_clause if not self.is_future(text, t)]
+            if not told:
+                # 同年6月27日，…宣布将于年底离开: the day it was told, from an earlier clause
+                told = [t for t in before if not self.is_future(text, t) and not any(
+                    t.end <= j <= t.end + 3 for j in joins)]
+                told = told[-1:]
             # 于6月1日宣布将于今年秋天离职: the told date beats the announced one
             return (told or in_clause)[-1].value, "date.same_clause.v1"  # type: ignore[return-value]
         after = [t for t in times if trigger.end <= t.start < c_end]
