@@ -64,7 +64,7 @@ def _profile_post(profile: list[tuple[str | None, str]], org: str | None) -> str
     for known_org, post in profile:
         if known_org == org:
             return post
-    return next((post for known_org, post in profile if known_org is None), None)
+    return None
 
 
 def build_event(
