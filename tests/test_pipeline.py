@@ -5,6 +5,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from opencc_pyo3 import OpenCC
 
 from extractor.models import Article
@@ -60,3 +62,24 @@ def test_empty_text_is_a_stage_error() -> None:
     with pytest.raises(StageError) as error:
         get_pipeline().extract(Article(id="empty", text="   \n"))
     assert error.value.stage == "normalize"
+
+
+_PIECES = ["离职", "离开", "原", "前", "阿里巴巴", "副总裁", "张三", "·", "（", "）", "，", "。", "\n", "2023年", "5月",
+           "加入", "创办", "他", "花名", "Mike Chen", "的", "和", "?", "出任", "公司", "有限公司", "上月"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(st.sampled_from(_PIECES), st.text(max_size=3)), min_size=1, max_size=40),
+       st.sampled_from([None, "2024-06-15", "2024-06", "2024"]))
+def test_any_text_gives_events_or_a_stage_error(pieces: list[str], published_at: str | None) -> None:
+    """Whatever the text, an article either yields valid events or fails with a named stage."""
+    text = "".join(pieces)
+    try:
+        events = get_pipeline().extract(Article(id="fuzz", text=text, published_at=published_at))
+    except StageError as error:
+        assert error.stage == "normalize" and not text.strip()
+        return
+    for event in events:
+        assert event.from_.organization or event.from_.position
+        for evidence in event.evidence:
+            assert 0 <= evidence.start <= evidence.end
