@@ -109,6 +109,29 @@ class PhraseIndex:
         return bool(self.all_hits(text))
 
 
+class MoveIndex(PhraseIndex):
+    """Move verbs, leaving out one-character ones that are part of a longer word here (去年, 辞去)."""
+
+    def __init__(self, phrases: dict[str, object], exclusions: dict) -> None:  # type: ignore[type-arg]
+        super().__init__(phrases)
+        self._exclusions = exclusions
+
+    def hits(self, text: str) -> list[Hit]:
+        found = super().hits(text)
+        if not self._exclusions:
+            return found
+        kept = []
+        for hit in found:
+            rule = self._exclusions.get(hit.surface)
+            if rule is not None and (
+                (hit.start > 0 and text[hit.start - 1] in rule.before)
+                or (hit.end < len(text) and text[hit.end] in rule.after)
+            ):
+                continue
+            kept.append(hit)
+        return kept
+
+
 @dataclass
 class Lexicon:
     organizations: OrganizationsFile
@@ -150,7 +173,8 @@ class Lexicon:
             {**{w: "denial" for w in sup.denial}, **{w: "transfer" for w in sup.transfer},
              **{w: "negation" for w in sup.negation}}
         )
-        self.join_index = PhraseIndex({v.word: v.kind for v in self.destinations.join_verbs})
+        self.join_index = MoveIndex(
+            {v.word: v.kind for v in self.destinations.join_verbs}, self.destinations.join_verb_exclusions)
         self.kind_cue_index = PhraseIndex(
             {cue: kind for kind, cues in self.destinations.kind_cues.items() for cue in cues}
         )

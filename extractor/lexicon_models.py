@@ -173,8 +173,14 @@ class JoinVerb(Rule):
     kind: DestKind
 
 
+class NeighbourExclusion(Rule):
+    before: str = ""
+    after: str = ""
+
+
 class DestinationsFile(Rule):
     join_verbs: list[JoinVerb]
+    join_verb_exclusions: dict[str, NeighbourExclusion] = Field(default_factory=dict)
     recruit_verbs: list[str]
     kind_cues: dict[DestKind, list[str]]
     kind_of_org: dict[OrgKind, DestKind]

@@ -98,3 +98,14 @@ def test_a_trained_pipeline_adds_names_the_rules_miss(tmp_path: Path) -> None:
 ])
 def test_names_at_clause_edges(pipeline: Pipeline, text: str, names: list[str]) -> None:
     assert labelled(pipeline, text, "PERSON") == names
+
+
+@pytest.mark.parametrize("text", [
+    "公司独立董事柯振宇先生因连续担任公司独立董事即将满六年，申请辞去职务",  # 满六年 is a count
+])
+def test_counts_are_not_names(pipeline: Pipeline, text: str) -> None:
+    assert "满六年" not in labelled(pipeline, text, "PERSON")
+
+
+def test_a_registered_name_keeps_its_legal_suffix(pipeline: Pipeline) -> None:
+    assert labelled(pipeline, "江苏禾元精密科技股份有限公司董事会", "ORG") == ["江苏禾元精密科技股份有限公司"]

@@ -153,3 +153,9 @@ def test_a_new_venture_named_without_a_suffix() -> None:
     assert (event.to.organization, event.to.kind) == ("滴灌通", "startup")
     [described] = extract("王大伟离开百度后创办了自己的公司。")
     assert (described.to.organization, described.to.kind) == (None, "startup")
+
+
+def test_去年_is_not_a_move() -> None:
+    """去 is a move verb (去AI公司至像科技担任CEO) but not inside 去年, 辞去 or 过去."""
+    [event] = extract("去年，原蚂蚁集团产品总监曹晓悦（花名“青禾”）加盟栖木科技，出任首席运营官。")
+    assert (event.from_.organization, event.to.organization) == ("蚂蚁集团", "栖木科技")

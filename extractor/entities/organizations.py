@@ -15,7 +15,7 @@ from .mentions import Mention
 
 _NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9\-]")  # AI-lab
 # Words that end the left edge of a shape-recognized name: verbs, particles, quantifiers.
-_LEFT_STOP = set("去到赴往入进的、，,。；;：:（(）)“”\"「」《》在从于和与及被是为到任向由了家个位名将又也已曾原前现即其该这那并而对给让把")
+_LEFT_STOP = set("母子去到赴往入进的、，,。；;：:（(）)“”\"「」《》在从于和与及被是为到任向由了家个位名将又也已曾原前现即其该这那并而对给让把")
 _TIME_IN_STEM = re.compile(r"\d+[年月日]|[年月]$")
 # Suffixes that also end plain descriptions (一家清洁机器人公司, 技术创新); 集团, 银行, 汽车 … do not.
 _DESCRIPTIVE_SUFFIXES = {"公司", "科技", "创新", "智能", "电子"}
@@ -73,6 +73,10 @@ class OrgFinder:
                     start += 1
             else:
                 start = self._extend_left(text, hit.start, floor, 8)
+                # 加盟栖木科技: a move verb before the name is not part of it
+                verb = next((v for v in self.lx.join_word_index.hits(text[start:hit.start]) if v.start == 0), None)
+                if verb is not None:
+                    start += verb.end
             if hit.start - start < 2:
                 continue
             before = text[max(0, start - 2):start]
@@ -141,6 +145,8 @@ class OrgFinder:
         hits = self.lx.title_index.hits(text)
         found: list[Mention] = []
         for hit in hits:
+            if text[hit.end:hit.end + 1] == "会":
+                continue  # 董事会, 理事会: the board, not a post
             floor = max([e for s, e in blocked if e <= hit.start], default=0)
             if found and found[-1].end <= hit.start:
                 floor = max(floor, found[-1].end)

@@ -20,6 +20,8 @@ from .mentions import Mention
 _CJK = "\u4e00-\u9fff"
 _IS_CJK = re.compile(rf"[{_CJK}]")
 _LATIN_NAME = re.compile(r"(?<![A-Za-z.])[A-Z][a-z]+(?:[ \-][A-Z][a-z]+){1,2}(?![A-Za-z])")
+_NUMERALS = set("一二三四五六七八九十百千万两几")
+_MEASURES = set("年月日天岁个次届任位名")
 _LIST_ITEM = re.compile(r"^\s*(?:\d{1,3}|[一二三四五六七八九十]{1,3})\s*[.、．)）]\s*")
 _BRACKET = re.compile(r"^\s*[（(]([^（()）]{1,60})[）)]")
 _QUOTED = re.compile(r"[「“\"『‘]([^」”\"』’]{1,12})[」”\"』’]")
@@ -137,6 +139,8 @@ class PersonFinder:
             return False
         if candidate in self.lx.role_words or candidate in self.lx.not_person_words:
             return False
+        if any(c in _NUMERALS for c in given) and given[-1] in _MEASURES:
+            return False  # 满六年, 第三次: a count, not a name
         tag = self.word_tags.get(given) or ""
         if len(given) == 2 and tag[:1] in ("v", "p", "d", "c", "u") and self.freq(given) >= 1000:
             return False  # 曾担任, 曾任: a surname-like character before a verb
