@@ -18,6 +18,7 @@ from ..sentences import Sentence
 from ..entities.mentions import Mention, SentenceEntities
 
 _CLAUSE_BREAK = re.compile(r"[，,；;：:]")
+_TIMED_BY = re.compile(r"(?:之后|之前|以后|以前|后|前)")
 _AFTER_EVENT = re.compile(r"(?:之?后|以后)?[，,]")
 _LIST_JOIN = re.compile(r"[，,](?=以及|及|和|还有)")
 _COORD = re.compile(r"^[^，,；;。]*?[和与及、跟][^，,；;。]*$")
@@ -91,9 +92,14 @@ class FrameBuilder:
                 stop = later[0]
                 group = [i for i in group if i >= stop]
                 return [persons[i] for i in group], "subject.still_more.v1"
-        # a person who speaks before the departure word is not the one leaving
+        # a person who speaks before the departure word is not the one leaving, nor one it is timed by
+        # (在袁栋之后也离开了大疆)
         speech = [h.end for h in self.lx.speech_index.hits(text) if h.end <= trigger.start]
-        before = [i for i in before if not any(persons[i][0].end <= s for s in speech)]
+        def timed_by(mention: Mention) -> bool:
+            return mention.start > 0 and text[mention.start - 1] in "在继于" and bool(_TIMED_BY.match(text, mention.end))
+
+        before = [i for i in before
+                  if not any(persons[i][0].end <= s for s in speech) and not timed_by(persons[i][0])]
         in_clause = [i for i in before if persons[i][0].start >= c_start]
         anaphors = [m for m in item.ents.of("ANAPHOR") if m.end <= trigger.start]
         if in_clause:
