@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Protocol
 
-from .offsets import Edit
+from .offsets import Edit, common_ends
 from .throughput import mb_per_second
 
 FAST = "opencc-pyo3"
@@ -116,13 +116,7 @@ def conversion_edits(text: str, converter: Converter) -> tuple[str, list[Edit]]:
             same_length.append(new_line)
         else:
             by_char = [converter.convert(char) for char in old_line]
-            limit = min(len(old_line), len(new_line))
-            head = 0
-            while head < limit and by_char[head] == new_line[head]:
-                head += 1
-            tail = 0
-            while tail < limit - head and by_char[-1 - tail] == new_line[-1 - tail]:
-                tail += 1
+            head, tail = common_ends(by_char, new_line)
             middle_end = len(old_line) - tail
             same_length.append(new_line[:head] + old_line[head:middle_end] + new_line[len(new_line) - tail :])
             edits.append(Edit(offset + head, offset + middle_end, new_line[head : len(new_line) - tail]))

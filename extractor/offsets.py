@@ -11,6 +11,18 @@ from array import array
 from typing import NamedTuple, Sequence
 
 
+
+def common_ends(old: Sequence[str], new: Sequence[str]) -> tuple[int, int]:
+    """Lengths of the shared start and the shared end of two sequences, not overlapping."""
+    shortest = min(len(old), len(new))
+    head = 0
+    while head < shortest and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < shortest - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    return head, tail
+
 class Edit(NamedTuple):
     """Replace `text[start:end]` with `replacement` (positions in the text before the rewrite)."""
 
@@ -102,14 +114,7 @@ class TrackedText:
     def _map_block(self, text: str, start: int, end: int, replacement: str, out_starts: array, out_ends: array) -> None:
         assert self._starts is not None and self._ends is not None
         starts, ends = self._starts, self._ends
-        old = text[start:end]
-        shortest = min(len(old), len(replacement))
-        head = 0
-        while head < shortest and old[head] == replacement[head]:
-            head += 1
-        tail = 0
-        while tail < shortest - head and old[-1 - tail] == replacement[-1 - tail]:
-            tail += 1
+        head, tail = common_ends(text[start:end], replacement)
         old_mid_start, old_mid_end = start + head, end - tail
         new_mid = len(replacement) - head - tail
         out_starts.extend(starts[start:old_mid_start])
