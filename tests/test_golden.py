@@ -26,6 +26,7 @@ CORPORA = {
     "seeds": ("seeds/seeds.jsonl", "fixtures/gold/seeds.jsonl"),
     "dev": ("fixtures/dev/articles.jsonl", "fixtures/gold/dev.jsonl"),
     "holdout": ("fixtures/holdout/articles.jsonl", "fixtures/gold/holdout.jsonl"),
+    "dev2": ("fixtures/dev2/articles.jsonl", "fixtures/gold/dev2.jsonl"),
 }
 
 
