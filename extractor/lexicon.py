@@ -157,7 +157,9 @@ class Lexicon:
                 self.org_by_surface[surface] = entry
         self.org_index = PhraseIndex(dict(self.org_by_surface))
         self.title_index = PhraseIndex({t: t for t in self.titles.titles})
-        self.trigger_index = PhraseIndex({t.word: t for t in self.triggers.triggers})
+        # phrases that hold a departure word but tell none win as the longer match and are then skipped
+        self.trigger_index = PhraseIndex({**{n.phrase: None for n in self.triggers.not_triggers},
+                                          **{t.word: t for t in self.triggers.triggers}})
         self.unit_suffix_index = PhraseIndex({u: u for u in self.org_patterns.unit_suffixes})
         self.rank_re = re.compile(self.titles.rank_pattern)
         self.single_surnames = frozenset(self.surnames.single)

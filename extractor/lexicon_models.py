@@ -12,7 +12,8 @@ from pydantic import Field, field_validator, model_validator
 
 from .rule_models import Rule
 
-OrgKind = Literal["company", "division", "fund", "university", "institute", "government", "charity"]
+OrgKind = Literal["company", "division", "fund", "university", "institute", "government", "charity", "club", "media",
+                  "party", "hospital"]
 DestKind = Literal["company", "startup", "academia", "other", "unknown"]
 
 
@@ -54,6 +55,10 @@ class OrgSuffix(Rule):
     suffix: str = Field(min_length=1)
     kind: OrgKind
     latin: bool = False
+    descriptive: bool = Field(
+        default=False,
+        description="the suffix also ends plain descriptions (清洁机器人公司, 公募基金): a stem of common words is no name")
+    reason: Optional[str] = None
 
 
 class OrgPatternsFile(Rule):
@@ -94,6 +99,13 @@ class Trigger(Rule):
     reason: Optional[str] = None
 
 
+class NotTrigger(Rule):
+    """A phrase that holds a departure word but tells no departure (任期届满之日止, 退出机制)."""
+
+    phrase: str = Field(min_length=1)
+    reason: Optional[str] = None
+
+
 class CertaintyCues(Rule):
     reported: list[str]
     rumored: list[str]
@@ -107,6 +119,8 @@ class Suppressors(Rule):
 
 class TriggersFile(Rule):
     triggers: list[Trigger]
+    not_triggers: list[NotTrigger] = Field(default_factory=list)
+    place_objects: list[str] = Field(default_factory=list)
     former_markers: list[str]
     former_window_markers: list[str]
     join_words: list[str]

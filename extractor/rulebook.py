@@ -3,6 +3,10 @@
 Rules ship inside the wheel as `extractor/_rules`; in a source checkout they are the top-level
 `rules/` folder. A user's directory (`--rules DIR` or `DEPARTURES_RULES`) is overlaid file by
 file: lists are extended and mappings updated, so a partial user file only adds what it sets.
+
+The vocabulary of each news beat (sports, entertainment, government …) lives in `rules/beats/<beat>.yaml`,
+so that a reader finds a beat's words together: each beat file maps rule-file names to partial files,
+overlaid on the shared files in the same way before the user's overlay.
 """
 from __future__ import annotations
 
@@ -62,13 +66,41 @@ def _overlay(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+def rule_file_names() -> list[str]:
+    """Names of the shared rules files (`rules/<name>.yaml`): the keys a beat file may hold."""
+    return sorted(p.stem for p in shipped_rules_dir().glob("*.yaml"))
+
+
+def beat_files(rules_dir: Path) -> list[Path]:
+    return sorted((rules_dir / "beats").glob("*.yaml"))
+
+
+def _beat_part(path: Path, name: str) -> dict[str, Any] | None:
+    data = _read_yaml(path)
+    unknown = sorted(set(data) - set(rule_file_names()))
+    if unknown:
+        raise RuleFileError(f"{path}: unknown rules file(s) {', '.join(unknown)}; expected keys among "
+                            f"{', '.join(rule_file_names())}")
+    part = data.get(name)
+    if part is not None and not isinstance(part, dict):
+        raise RuleFileError(f"{path}: `{name}` must be a mapping like rules/{name}.yaml, found {type(part).__name__}")
+    return part
+
+
 def load_rule_file(name: str, model: type[T], overlay_dir: Path | None = None) -> T:
-    """Load `rules/<name>.yaml`, overlay the user's file of the same name, validate."""
+    """Load `rules/<name>.yaml`, overlay the beats' parts of it, then the user's file of the same name
+    (and the user's own beats), validate."""
     path = shipped_rules_dir() / f"{name}.yaml"
     if not path.is_file():
         raise RuleFileError(f"missing rules file {path}")
     data = _read_yaml(path)
     sources = [str(path)]
+    beats = beat_files(shipped_rules_dir()) + (beat_files(Path(overlay_dir)) if overlay_dir is not None else [])
+    for beat in beats:
+        part = _beat_part(beat, name)
+        if part:
+            data = _overlay(data, part)
+            sources.append(str(beat))
     if overlay_dir is not None:
         user_path = Path(overlay_dir) / f"{name}.yaml"
         if user_path.is_file():

@@ -62,6 +62,8 @@ class SentenceAnalyzer:
 
     def step_triggers(self, text: str, ents: SentenceEntities, state: StepState) -> None:
         for hit in self.lx.trigger_index.hits(text):
+            if hit.value is None:
+                continue  # a not-trigger phrase (任期届满之日止)
             ents.add(Mention(hit.start, hit.end, hit.surface, "TRIGGER", "triggers.lexicon.v1", hit.value))
 
     def step_organizations(self, text: str, ents: SentenceEntities, state: StepState) -> None:
@@ -70,9 +72,16 @@ class SentenceAnalyzer:
         # a trigger inside an organization name (退出 in 退出机制) yields to the longer organization
         orgs = [m for m in orgs if not overlaps((m.start, m.end), taken) or (m.end - m.start) > 3]
         shape = self.orgs.by_shape(text, taken + [(m.start, m.end) for m in orgs] + state.suspect)
-        state.orgs = orgs + shape
+        state.orgs = self._drop_category_descriptions(text, orgs + shape)
         for mention in state.orgs:
             ents.add(mention)
+
+    def _drop_category_descriptions(self, text: str, orgs: list[Mention]) -> list[Mention]:
+        """法国电信业者Orange: an organization followed by a category noun and another name describes it."""
+        nouns = self.lx.org_patterns.category_nouns
+        starts = {m.start for m in orgs}
+        return [m for m in orgs
+                if not any(text.startswith(n, m.end) and m.end + len(n) in starts for n in nouns)]
 
     def step_times(self, text: str, ents: SentenceEntities, state: StepState) -> None:
         for time in self.dates.find(text, state.pub, state.context_year, state.context_time):

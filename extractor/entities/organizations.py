@@ -17,8 +17,6 @@ _NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9\-]")  # AI-lab
 # Words that end the left edge of a shape-recognized name: verbs, particles, quantifiers.
 _LEFT_STOP = set("母子去到赴往入进的、，,。；;：:（(）)“”\"「」《》在从于和与及被是为到任向由了家个位名将又也已曾原前现即其该这那并而对给让把")
 _TIME_IN_STEM = re.compile(r"\d+[年月日]|[年月]$")
-# Suffixes that also end plain descriptions (一家清洁机器人公司, 技术创新); 集团, 银行, 汽车 … do not.
-_DESCRIPTIVE_SUFFIXES = {"公司", "科技", "创新", "智能", "电子"}
 _LATIN_STEM = re.compile(r"^[A-Za-z][A-Za-z0-9.\- ]*\s?$")
 _GENERIC_BEFORE = ("一家", "家", "个", "这家", "那家", "该")
 
@@ -106,7 +104,7 @@ class OrgFinder:
             return False  # 说服公司, 通知公司: a verb makes it a clause
         # ordinary: a common word (清洁, 机器人), not a rare dictionary entry that is also a brand (澄观)
         known = [len(w) > 1 and (self.segmenter.word_frequency(w) >= 100 or (w.isascii() and len(w) <= 3)) for w in words]
-        if all(known) and suffix.suffix in _DESCRIPTIVE_SUFFIXES:
+        if all(known) and suffix.descriptive:
             return False  # 清洁机器人公司, AI初创公司, 技术创新: ordinary words describing a kind of company
         return True
 

@@ -198,6 +198,11 @@ class FrameBuilder:
     def is_suppressed(self, item: AnalyzedSentence, trigger: Mention) -> str | None:
         text = item.ents.text
         c_start, c_end = clause_bounds(text, trigger.start)
+        if trigger.value.object == "after":  # type: ignore[union-attr]
+            obj = text[trigger.end:min(c_end, trigger.end + 10)]
+            if any(place in obj for place in self.lx.triggers.place_objects) and not any(
+                    trigger.end <= o.start < trigger.end + 10 for o in item.ents.of("ORG")):
+                return "suppress.place_object.v1"  # 退出中国市场, 离开会场: a place, not a body the person was in
         for hit in self.lx.suppressor_index.hits(text):
             if hit.value in ("denial", "negation"):
                 # a denial anywhere in the sentence covers it (公司否认X离职的消息)
