@@ -96,6 +96,9 @@ class Trigger(Rule):
     kind: Literal["leave_org", "leave_post", "fired"]
     object: Optional[Literal["after", "destination"]] = None
     destination: Optional[DestKind] = None
+    requires_cue: list[str] = Field(
+        default_factory=list,
+        description="the word counts only in a sentence that also holds one of these (免去…职务 with 退休)")
     reason: Optional[str] = None
 
 

@@ -61,8 +61,12 @@ class OrgFinder:
         for hit in merged:
             if any(s < hit.end and hit.start < e for s, e in taken):
                 continue
-            floor = max([e for s, e in taken if e <= hit.start] + [e for e in suffix_ends if e <= hit.start], default=0)
-            suffix_ends.append(hit.end)  # AI公司至像科技: a name never runs across another suffix
+            registered = len(hit.surface) >= 4  # 有限公司: a registered name, written whole
+            floor = max([e for s, e in taken if e <= hit.start] +
+                        ([] if registered else [e for e in suffix_ends if e <= hit.start]), default=0)
+            # AI公司至像科技: a name never runs across another suffix, except a registered name
+            # (东方证券资产管理有限公司, 华骏智能装备股份有限公司), which holds its own
+            suffix_ends.append(hit.end)
             if hit.value.latin:
                 start = hit.start  # EquiLibre Technologies: Latin words joined by spaces
                 while start > floor and (text[start - 1].isascii() and (text[start - 1].isalnum() or text[start - 1] in " .-&")):
@@ -70,7 +74,7 @@ class OrgFinder:
                 while start < hit.start and not text[start].isalnum():
                     start += 1
             else:
-                start = self._extend_left(text, hit.start, floor, 8)
+                start = self._extend_left(text, hit.start, floor, 16 if registered else 8)
                 # 加盟栖木科技: a move verb before the name is not part of it
                 verb = next((v for v in self.lx.join_word_index.hits(text[start:hit.start]) if v.start == 0), None)
                 if verb is not None:
@@ -87,7 +91,8 @@ class OrgFinder:
             # 两氢一氧公司 is 两氢一氧: a bare 公司 is a common noun, not part of the name
             entry = OrgEntry(stem if hit.surface == "公司" else name, hit.value.kind)
             found.append(Mention(start, hit.end, name, "ORG", "orgs.suffix_shape.v1", entry))
-        return found
+        # a registered name swallows the shorter names inside it (上海东方证券 in 上海东方证券资产管理有限公司)
+        return [m for m in found if not any(o is not m and o.start <= m.start and m.end <= o.end for o in found)]
 
     def _name_like(self, stem: str, suffix) -> bool:  # type: ignore[no-untyped-def]
         """A proper name, not a description: 两氢一氧公司 yes, 清洁机器人公司 or 通知公司 no."""

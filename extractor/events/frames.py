@@ -198,6 +198,9 @@ class FrameBuilder:
     def is_suppressed(self, item: AnalyzedSentence, trigger: Mention) -> str | None:
         text = item.ents.text
         c_start, c_end = clause_bounds(text, trigger.start)
+        cues = trigger.value.requires_cue  # type: ignore[union-attr]
+        if cues and not any(cue in text for cue in cues):
+            return "suppress.needs_cue.v1"  # 免去…职务 alone is a reassignment; with 退休 it is a departure
         if trigger.value.object == "after":  # type: ignore[union-attr]
             obj = text[trigger.end:min(c_end, trigger.end + 10)]
             if any(place in obj for place in self.lx.triggers.place_objects) and not any(
@@ -238,6 +241,12 @@ class FrameBuilder:
             between = [o for o in item.ents.of("ORG") if person.end <= o.start and o.end <= trigger.start and o.start not in dest]
             if between:
                 return between[-1], "org.before_trigger.v1"
+            if person.start >= trigger.end:
+                # 免去X的A公司董事长职务 / 解雇了X: the organization told after the person, in the clause
+                _, c_end = clause_bounds(text, person.end)
+                after = [o for o in item.ents.of("ORG") if person.end <= o.start < c_end and o.start not in dest]
+                if after and text[person.end:after[0].start] in ("的", "在", "在其", "同志的", ""):
+                    return after[0], "org.after_object.v1"
         before = [o for o in item.ents.of("ORG") if o.end <= trigger.start and o.start not in dest]
         if before:
             return before[-1], "org.sentence_before.v1"
