@@ -86,7 +86,13 @@ def _read_document(path: str, max_bytes: int, published_at: str | None) -> Artic
         data = _read_bounded(path, max_bytes)
     except OSError as exc:
         return _error(path, "read", _os_reason(exc))
-    if data is None:
+    return document_article(path, data, max_bytes, published_at)
+
+
+def document_article(path: str, data: bytes | None, max_bytes: int, published_at: str | None) -> Article | ErrorRecord:
+    """The article a `.txt` or `.html` file's bytes hold (None: the file is over `max_bytes`), or
+    the ErrorRecord saying why it cannot be read; the id is the file name without its extension."""
+    if data is None or len(data) > max_bytes:
         return _error(path, "read", f"file over the {max_bytes / 2**20:g} MB size limit (raise it with --max-mb)")
     is_html = Path(path).suffix.lower() in HTML_SUFFIXES
     try:

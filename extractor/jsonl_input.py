@@ -1,7 +1,9 @@
 """Records of a JSON Lines batch, read one line at a time so that a file of any size streams.
 
 Each line is `{"id", "title", "text", "published_at", "url"}`; other keys are ignored. A bad
-line becomes an ErrorRecord and reading goes on with the next line.
+line becomes an ErrorRecord and reading goes on with the next line. `read_line` (one line) and
+`article_from_record` (one decoded record, or a table row) are the same checks for callers that
+hold lines or rows already, such as the Spark job.
 """
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import io
 import json
 import re
 from collections.abc import Callable, Iterator
-from typing import BinaryIO, Union
+from typing import Any, BinaryIO, Union
 
 from .datelines import find_dateline, normalize_date
 from .decoding import DecodeError, decode_bytes
@@ -32,7 +34,7 @@ def iter_jsonl(
     number = 0
     try:
         for number, raw, oversized in _lines(stream, max_bytes):
-            item = _item(raw, oversized, f"{name}:{number}", number, max_bytes, published_at)
+            item = read_line(raw, oversized, f"{name}:{number}", number, max_bytes, published_at)
             if item is not None:  # blank lines are skipped
                 yield item
     except DecodeError as exc:
@@ -41,9 +43,11 @@ def iter_jsonl(
                           reason=f"{exc}; the rest of the file was not read")
 
 
-def _item(
+def read_line(
     raw: Line, oversized: bool, where: str, number: int, max_bytes: int, published_at: str | None
 ) -> Article | ErrorRecord | None:
+    """Line `number` of a batch as an Article or an ErrorRecord, None when it is blank; `where`
+    (`file:line`) labels it, `oversized` says `raw` is only a prefix of a line over `max_bytes`."""
     if oversized:
         return ErrorRecord(
             article_id=_recover_id(raw) or where, source=where, stage="read",
@@ -124,13 +128,21 @@ def _recover_id(prefix: Line) -> str | None:
 
 
 def _record(line: str, where: str, number: int, published_at: str | None) -> Article | ErrorRecord:
-    def error(reason: str, article_id: str | None = None) -> ErrorRecord:
-        return ErrorRecord(article_id=article_id or where, source=where, stage="parse", reason=f"line {number}: {reason}")
-
     try:
         data = json.loads(line)
     except json.JSONDecodeError as exc:
-        return error(f"not valid JSON ({exc.msg} at column {exc.colno})", _recover_id(line))
+        return ErrorRecord(article_id=_recover_id(line) or where, source=where, stage="parse",
+                           reason=f"line {number}: not valid JSON ({exc.msg} at column {exc.colno})")
+    return article_from_record(data, where, f"line {number}", published_at)
+
+
+def article_from_record(data: Any, where: str, label: str, published_at: str | None) -> Article | ErrorRecord:
+    """A decoded record (a JSON value, or a table row as a dict) as an Article, or the ErrorRecord
+    saying what is wrong with it. `where` is its source (and its id when it has none); `label`
+    ("line 3") opens the reason; `published_at` is the date for a record that gives none."""
+    def error(reason: str, article_id: str | None = None) -> ErrorRecord:
+        return ErrorRecord(article_id=article_id or where, source=where, stage="parse", reason=f"{label}: {reason}")
+
     if not isinstance(data, dict):
         return error(f"expected a JSON object, found {type(data).__name__}")
     article_id = data.get("id")
