@@ -18,7 +18,7 @@ from collections import Counter
 from itertools import chain, islice
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -43,6 +43,8 @@ class BatchSummary:
     repeated: int = 0  # second copies of an article already read in this run (same id, same text)
     seconds: float = 0.0
     interrupted: bool = False
+    # ids of the articles extracted without error in this run, kept only when asked (`keep_ids`)
+    extracted_ids: list[str] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
@@ -78,6 +80,7 @@ def run_extract(
     pipeline_factory: PipelineFactory | None = None,
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
+    keep_ids: bool = False,
 ) -> BatchSummary:
     """Extract events from every article of `inputs` into `output` (stdout when None).
 
@@ -86,7 +89,8 @@ def run_extract(
     BatchInterrupted on SIGINT/SIGTERM, ResumeError when `resume` cannot be honoured, and
     whatever building the pipeline raises (e.g. a RuleFileError) before anything is written.
     `pipeline_factory` (default: get_pipeline) builds the pipeline from `rules_dir`, once per
-    process.
+    process. With `keep_ids`, the summary lists the articles extracted without error
+    (`extracted_ids`), so that a database can drop the events of those that yield none now.
     """
     pipeline_factory = pipeline_factory or get_pipeline
     stdout = stdout or sys.stdout
@@ -119,6 +123,8 @@ def run_extract(
         with _signals_raise_interrupt(caught):
             for outcome in outcomes:
                 _record(outcome, sink, summary, stderr if errors is None else None)
+                if keep_ids and outcome.error is None:
+                    summary.extracted_ids.append(outcome.article_id)
                 if progress is not None:
                     progress.update(summary.articles, summary.failures)
     except KeyboardInterrupt:

@@ -101,7 +101,8 @@ def load(
     """Load events into the database and merge them across articles into departures.
 
     Events are upserted by event_id: loading a file twice changes nothing, a changed event replaces
-    the old one. Broken lines are reported with their number and skipped (exit 1).
+    the old one. The file holds every event of each article it names: earlier events of those articles
+    that it no longer holds are deleted. Broken lines are reported with their number and skipped (exit 1).
     """
     from .db import DatabaseError, DatabaseUrlError, load_events
 

@@ -2,7 +2,8 @@
 
 `run_job` checks the database first (a wrong --db should fail before hours of extraction), extracts
 with `batch.run_extract` into an events file (a temporary one unless the caller keeps it), then loads
-that file as `departures load` does.
+that file as `departures load` does. The load also clears the earlier events of articles extracted
+without error that yield none now; an article that failed keeps what an earlier run loaded for it.
 """
 from __future__ import annotations
 
@@ -59,7 +60,7 @@ def run_job(
         events = events_path or Path(scratch) / "events.jsonl"
         extracted = run_extract(
             [str(source) for source in inputs], events, errors_path, workers=workers, resume=False,
-            quiet=quiet, published_at=published_at, rules_dir=rules_dir,
+            quiet=quiet, published_at=published_at, rules_dir=rules_dir, keep_ids=True,
         )
-        loaded = load_events(events, db_url)
+        loaded = load_events(events, db_url, extracted_articles=extracted.extracted_ids)
     return RunSummary(extract=extracted, load=loaded)

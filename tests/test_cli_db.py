@@ -162,6 +162,44 @@ def test_run_exits_1_when_an_article_fails_and_still_loads_the_rest(
         assert database.query("SELECT n_sources FROM departures") == [(2,)]
 
 
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    return str(tmp_path / "d.db")
+
+
+def run_twice(db_url: str, tmp_path: Path, change: Any) -> Any:
+    """`run` on articles 000 and 001, then `change()` to the extraction, then `run` on them again."""
+    articles = write_jsonl(tmp_path / "articles.jsonl", ARTICLES[:2])
+    first = invoke("run", str(articles), "--db", db_url, "--workers", "1", "--quiet")
+    assert first.exit_code == 0, first.stderr
+    change()
+    return invoke("run", str(articles), "--db", db_url, "--workers", "1", "--quiet")
+
+
+def test_run_clears_an_article_that_now_yields_no_event(
+    fake_pipeline: FakePipeline, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    again = run_twice(db_url, tmp_path, lambda: monkeypatch.setitem(FAKE_EVENTS, "000", []))
+
+    assert again.exit_code == 0, again.stderr
+    assert "1 removed" in again.stderr
+    with connect(db_url) as database:
+        assert database.query("SELECT article_id FROM events") == [("001",)]
+        assert database.query("SELECT n_sources, date_value, conflict FROM departures") == [(1, "2023-10", False)]
+
+
+def test_run_keeps_the_events_of_an_article_that_failed(
+    fake_pipeline: FakePipeline, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    again = run_twice(db_url, tmp_path, lambda: monkeypatch.delitem(FAKE_EVENTS, "001"))
+
+    assert again.exit_code == 1
+    assert "2 article(s), 1 failed" in again.stderr and "0 removed" in again.stderr
+    with connect(db_url) as database:
+        assert sorted(database.query("SELECT article_id FROM events")) == [("000",), ("001",)]
+        assert database.query("SELECT n_sources FROM departures") == [(2,)]
+
+
 def test_run_checks_the_database_before_extracting(fake_pipeline: FakePipeline, tmp_path: Path) -> None:
     articles = write_jsonl(tmp_path / "articles.jsonl", ARTICLES[:1])
     result = invoke("run", str(articles), "--db", str(tmp_path / "no" / "such" / "d.db"), "--quiet")

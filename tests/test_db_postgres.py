@@ -1,4 +1,5 @@
-"""The loader's contract (test_db_sqlite.py) against a real PostgreSQL server started on loopback."""
+"""The loader's contract (test_db_sqlite.py) and `run`'s re-extraction (test_cli_db.py) against a real
+PostgreSQL server started on loopback."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,8 +7,10 @@ from pathlib import Path
 import pytest
 from pg_server import pg_server, pg_url  # noqa: F401  (fixtures)
 
+import test_cli_db as cli
 import test_db_sqlite as contract
 from extractor.db import connect, export_merged, load_events
+from test_cli_db import fake_pipeline  # noqa: F401  (fixture)
 
 test_loading_the_same_file_twice_changes_nothing = contract.test_loading_the_same_file_twice_changes_nothing
 test_a_changed_event_replaces_the_old_one = contract.test_a_changed_event_replaces_the_old_one
@@ -22,6 +25,16 @@ test_export_gives_back_the_loaded_events = contract.test_export_gives_back_the_l
 test_an_iterable_of_events_loads_like_a_file = contract.test_an_iterable_of_events_loads_like_a_file
 test_the_schema_is_versioned_and_migrating_twice_is_a_no_op = (
     contract.test_the_schema_is_versioned_and_migrating_twice_is_a_no_op)
+test_reloading_an_article_without_one_event_deletes_it_and_remerges_its_departure = (
+    contract.test_reloading_an_article_without_one_event_deletes_it_and_remerges_its_departure)
+test_a_departure_only_a_deleted_event_supported_is_deleted = (
+    contract.test_a_departure_only_a_deleted_event_supported_is_deleted)
+test_articles_extracted_again_with_no_event_are_cleared = contract.test_articles_extracted_again_with_no_event_are_cleared
+test_an_article_is_never_split_across_batches = contract.test_an_article_is_never_split_across_batches
+test_an_article_given_in_two_places_keeps_all_its_events = (
+    contract.test_an_article_given_in_two_places_keeps_all_its_events)
+test_run_clears_an_article_that_now_yields_no_event = cli.test_run_clears_an_article_that_now_yields_no_event
+test_run_keeps_the_events_of_an_article_that_failed = cli.test_run_keeps_the_events_of_an_article_that_failed
 
 
 @pytest.fixture

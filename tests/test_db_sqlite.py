@@ -91,14 +91,98 @@ def test_a_changed_event_replaces_the_old_one(db_url: str, tmp_path: Path) -> No
     changed = copy.deepcopy(SAMPLE[3])
     changed["date"] = {"text": "2022年1月", "value": "2022-01", "precision": "month"}
     changed["evidence"] = [{"text": "梁军于2022年1月离职", "start": 0, "end": 12}]
-    summary = load_events(write_jsonl(tmp_path / "v2.jsonl", [changed]), db_url)
+    # an events file holds all of an article's events: a2 again, one of them changed
+    summary = load_events(write_jsonl(tmp_path / "v2.jsonl", [SAMPLE[2], changed]), db_url)
 
-    assert (summary.inserted, summary.updated) == (0, 1)
+    assert (summary.inserted, summary.updated, summary.unchanged, summary.removed) == (0, 1, 1, 0)
     with connect(db_url) as db:
         assert db.query("SELECT date_value FROM events WHERE event_id = ?", ("e4",)) == [("2022-01",)]
         assert db.query("SELECT text FROM evidence WHERE event_id = ?", ("e4",)) == [("梁军于2022年1月离职",)]
         assert db.query("SELECT date_value, n_sources FROM departures WHERE person = ?", ("梁军",)) == [("2022-01", 1)]
     assert row_counts(db_url)["events"] == 4
+
+
+def exports(db_url: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    with connect(db_url) as db:
+        return list(export_events(db)), list(export_merged(db))
+
+
+def test_reloading_an_article_without_one_event_deletes_it_and_remerges_its_departure(
+    db_url: str, tmp_path: Path
+) -> None:
+    load_events(write_jsonl(tmp_path / "v1.jsonl", SAMPLE), db_url)
+    before = row_counts(db_url)
+    # a1 extracted again: e1 (薄列峰, two evidence sentences) is gone; e3 of a2 still tells that departure
+    summary = load_events(write_jsonl(tmp_path / "v2.jsonl", [SAMPLE[1]]), db_url)
+
+    assert (summary.unchanged, summary.removed) == (1, 1)
+    after = row_counts(db_url)
+    assert after["events"] == before["events"] - 1
+    assert after["evidence"] == before["evidence"] - 2
+    assert after["departures"] == before["departures"]
+    with connect(db_url) as db:
+        assert db.query("SELECT COUNT(*) FROM evidence WHERE event_id = ?", ("e1",)) == [(0,)]
+        assert db.query("SELECT event_id FROM departure_sources d JOIN events e USING (event_id) "
+                        "WHERE e.person_name = ?", ("薄列峰",)) == [("e3",)]
+        assert db.query("SELECT date_value, n_sources, conflict FROM departures WHERE person = ?",
+                        ("薄列峰",)) == [("2023-10", 1, False)]
+    # the database now says what loading the latest extraction alone would say
+    fresh = str(tmp_path / "fresh.db")
+    load_events(write_jsonl(tmp_path / "latest.jsonl", [SAMPLE[1], SAMPLE[2], SAMPLE[3]]), fresh)
+    assert exports(db_url) == exports(fresh)
+
+
+def test_a_departure_only_a_deleted_event_supported_is_deleted(db_url: str, tmp_path: Path) -> None:
+    rows = [
+        event("b1", "张三", "华为", event_id="x1", evidence=["张三已从华为离职。"]),
+        event("b1", "李四", "腾讯", event_id="x2", evidence=["李四离开腾讯。", "他曾任腾讯副总裁。"]),
+        event("b2", "王五", "百度", event_id="x3"),
+    ]
+    load_events(write_jsonl(tmp_path / "v1.jsonl", rows), db_url)
+    before = row_counts(db_url)
+    summary = load_events(write_jsonl(tmp_path / "v2.jsonl", rows[:1]), db_url)
+
+    assert summary.removed == 1 and summary.departures == 2
+    after = row_counts(db_url)
+    assert {t: before[t] - after[t] for t in ("events", "evidence", "departures", "people")} == {
+        "events": 1, "evidence": 2, "departures": 1, "people": 1}
+    assert after["resolve_queue"] == 0
+    with connect(db_url) as db:
+        assert db.query("SELECT COUNT(*) FROM person_aliases WHERE alias = ?", ("李四",)) == [(0,)]
+        assert sorted(db.query("SELECT person FROM departures")) == [("张三",), ("王五",)]
+
+
+def test_articles_extracted_again_with_no_event_are_cleared(db_url: str, tmp_path: Path) -> None:
+    load_events(write_jsonl(tmp_path / "v1.jsonl", SAMPLE), db_url)
+    # a2 (and an article never loaded) yield nothing now; a1 was not extracted again
+    summary = load_events([], db_url, extracted_articles=["a2", "never-loaded"])
+
+    assert summary.removed == 2
+    fresh = str(tmp_path / "fresh.db")
+    load_events(write_jsonl(tmp_path / "latest.jsonl", SAMPLE[:2]), fresh)
+    assert exports(db_url) == exports(fresh)
+    assert row_counts(db_url)["departures"] == 2
+
+
+def test_an_article_is_never_split_across_batches(db_url: str, tmp_path: Path) -> None:
+    rows = [event("a1", f"张{c}", "华为", event_id=f"z{c}") for c in "一二三"] + [event("a2", "李四", "腾讯")]
+    path = write_jsonl(tmp_path / "events.jsonl", rows)
+    first = load_events(path, db_url, batch_size=1)
+    again = load_events(path, db_url, batch_size=1)
+
+    assert (first.inserted, first.removed) == (4, 0)
+    assert (again.unchanged, again.removed) == (4, 0)
+    assert row_counts(db_url)["events"] == 4
+
+
+def test_an_article_given_in_two_places_keeps_all_its_events(db_url: str, tmp_path: Path) -> None:
+    rows = [event("a1", "张三", "华为", event_id="y1"), event("a2", "李四", "腾讯", event_id="y2"),
+            event("a1", "王五", "百度", event_id="y3")]
+    load_events(write_jsonl(tmp_path / "events.jsonl", rows), db_url, batch_size=1)
+    load_events(write_jsonl(tmp_path / "events.jsonl", rows), db_url, batch_size=1)
+    with connect(db_url) as db:
+        assert sorted(db.query("SELECT event_id FROM events")) == [("y1",), ("y2",), ("y3",)]
+        assert db.query("SELECT COUNT(*) FROM departures")[0][0] == 3
 
 
 def test_an_event_without_id_gets_a_stable_one(db_url: str, tmp_path: Path) -> None:

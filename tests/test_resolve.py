@@ -176,9 +176,9 @@ def test_an_updated_event_moves_between_departures(seeds_db: str, tmp_path: Path
 
 
 def test_removing_the_shared_alias_splits_the_person(seeds_db: str, tmp_path: Path) -> None:
-    renamed = json.loads(json.dumps(ARTICLE_000[1]))
-    renamed["person"]["aliases"] = []
-    load_events(write_jsonl(tmp_path / "renamed.jsonl", [renamed]), seeds_db)
+    article = json.loads(json.dumps(ARTICLE_000))
+    article[1]["person"]["aliases"] = []
+    load_events(write_jsonl(tmp_path / "renamed.jsonl", article), seeds_db)
     departures = merged_by_person(seeds_db)
     assert departures[("周畅", "阿里巴巴")]["n_sources"] == 1
     assert departures[("钟煌", "阿里巴巴")]["n_sources"] == 1

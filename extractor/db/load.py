@@ -3,6 +3,12 @@
 Each batch of events is one transaction. An event whose content is unchanged since the last load is
 skipped, so loading the same file twice changes nothing; a changed event replaces its old row, names
 and evidence. A broken line is recorded with its number and the rest of the file still loads.
+
+An events file holds every event of each article it names (that is what `extract` writes), so loading
+it replaces those articles' earlier events: an event of such an article that the file no longer holds
+is deleted with its names and evidence. Articles extracted again that now yield no event at all are
+named by the caller (`extracted_articles`) and cleared the same way. Either way the people those
+events named are resolved again, so departures resting only on deleted events disappear.
 """
 from __future__ import annotations
 
@@ -50,6 +56,7 @@ class LoadSummary:
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
+    removed: int = 0        # earlier events of the loaded (or cleared) articles that are no longer extracted
     errors: list[LoadError] = field(default_factory=list)
     resolved: ResolveSummary = field(default_factory=ResolveSummary)
     departures: int = 0     # departures in the database after the load
@@ -68,7 +75,8 @@ class LoadSummary:
         broken = f"; {self.failed} broken line(s) skipped" if self.errors else ""
         return (
             f"loaded {self.events} event(s) from {source or self.source} into {self.database}: "
-            f"{self.inserted} new, {self.updated} updated, {self.unchanged} unchanged{broken}; "
+            f"{self.inserted} new, {self.updated} updated, {self.unchanged} unchanged, {self.removed} removed"
+            f"{broken}; "
             f"{self.departures} departure(s) in the database, {self.resolved.departures} merged again"
         )
 
@@ -83,41 +91,63 @@ class _Prepared:
     def event_id(self) -> str:
         return self.document["event_id"]
 
+    @property
+    def article_id(self) -> str:
+        return self.document["article_id"]
+
 
 def load_events(
     source: EventSource,
     db_url: Optional[str] = None,
     *,
     batch_size: int = DEFAULT_BATCH_SIZE,
+    extracted_articles: Iterable[str] = (),
 ) -> LoadSummary:
     """Load events from a JSON Lines file (or an iterable of lines, dicts or events) into `db_url`.
 
-    The schema is created or migrated first; departures are resolved again for every person the load
-    touched. Raises `DatabaseError` when the database cannot be opened; bad lines are in `errors`.
+    The events of every article the source names replace that article's earlier events.
+    `extracted_articles` names articles extracted in full in the run that produced `source`: those of
+    them the source does not name yield no event now, and lose their earlier ones. The schema is
+    created or migrated first; departures are resolved again for every person the load touched.
+    Raises `DatabaseError` when the database cannot be opened; bad lines are in `errors`.
     """
     with connect(db_url) as db, db.reporting("loading into"):
         migrate(db)
-        return load_into(db, source, batch_size=batch_size)
+        return load_into(db, source, batch_size=batch_size, extracted_articles=extracted_articles)
 
 
-def load_into(db: Database, source: EventSource, *, batch_size: int = DEFAULT_BATCH_SIZE) -> LoadSummary:
+def load_into(
+    db: Database,
+    source: EventSource,
+    *,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    extracted_articles: Iterable[str] = (),
+) -> LoadSummary:
     summary = LoadSummary(
         source=str(source) if isinstance(source, (str, Path)) else "<events>", database=db.target.describe()
     )
+    # Event ids the source gives per article so far: whatever else an article holds in the database is stale.
+    given: dict[str, set[str]] = {}
     batch: list[_Prepared] = []
     for number, item in _numbered_items(source):
         summary.lines += 1
         try:
-            batch.append(_prepare(item))
+            prepared = _prepare(item)
         except ValueError as exc:
             summary.errors.append(LoadError(number, str(exc)))
             continue
         summary.events += 1
-        if len(batch) >= batch_size:
-            _write_batch(db, batch, summary)
+        # A batch ends between articles, so an article's events (written together by `extract`) are
+        # replaced in one transaction and never look stale to a batch that saw only some of them.
+        if len(batch) >= batch_size and prepared.article_id != batch[-1].article_id:
+            _write_batch(db, batch, given, summary)
             batch = []
+        batch.append(prepared)
     if batch:
-        _write_batch(db, batch, summary)
+        _write_batch(db, batch, given, summary)
+    silent = [a for a in dict.fromkeys(extracted_articles) if a not in given]
+    for start in range(0, len(silent), batch_size):
+        _clear_articles(db, silent[start:start + batch_size], summary)
     summary.resolved = resolve_pending(db)
     summary.departures = int(db.query("SELECT COUNT(*) FROM departures")[0][0])
     return summary
@@ -189,10 +219,16 @@ def _describe(exc: ValidationError) -> str:
     return "; ".join(parts) + (f" (and {more} more)" if more > 0 else "")
 
 
-def _write_batch(db: Database, batch: list[_Prepared], summary: LoadSummary) -> None:
+def _write_batch(db: Database, batch: list[_Prepared], given: dict[str, set[str]], summary: LoadSummary) -> None:
     by_id = {item.event_id: item for item in batch}  # the last of duplicate ids wins, as in a reload
+    for item in batch:
+        given.setdefault(item.article_id, set()).add(item.event_id)
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
     with db.transaction():
+        stale = [event_id for event_id, article_id in db.query_in(
+            "SELECT event_id, article_id FROM events WHERE article_id {in}", _articles(batch)
+        ) if event_id not in given[article_id]]
+        _delete_events(db, stale, summary)
         stored = dict(db.query_in("SELECT event_id, content_hash FROM events WHERE event_id {in}", by_id))
         todo = [item for event_id, item in by_id.items() if stored.get(event_id) != item.digest]
         changed = [item.event_id for item in todo if item.event_id in stored]
@@ -202,8 +238,7 @@ def _write_batch(db: Database, batch: list[_Prepared], summary: LoadSummary) -> 
         if not todo:
             return
         # The names an updated event had before: their people must be resolved again too.
-        queue = [row[0] for row in db.query_in(
-            "SELECT match_key FROM event_names WHERE match_key IS NOT NULL AND event_id {in}", changed)]
+        queue = _names_of(db, changed)
         db.execute_in("DELETE FROM event_names WHERE event_id {in}", changed)
         db.execute_in("DELETE FROM evidence WHERE event_id {in}", changed)
 
@@ -232,10 +267,41 @@ def _write_batch(db: Database, batch: list[_Prepared], summary: LoadSummary) -> 
             [row for item in todo for row in _evidence_rows(item.document)],
         )
         queue.extend(row[3] for row in names if row[3] is not None)
-        db.insert_rows(
-            "resolve_queue", ("match_key",), [(key,) for key in dict.fromkeys(queue)],
-            on_conflict="ON CONFLICT (match_key) DO NOTHING",
-        )
+        _queue(db, queue)
+
+
+def _articles(batch: list[_Prepared]) -> set[str]:
+    return {item.article_id for item in batch}
+
+
+def _clear_articles(db: Database, article_ids: list[str], summary: LoadSummary) -> None:
+    """Delete every event of these articles, which were extracted again and yield none now."""
+    with db.transaction():
+        found = [row[0] for row in db.query_in("SELECT event_id FROM events WHERE article_id {in}", article_ids)]
+        _delete_events(db, found, summary)
+
+
+def _delete_events(db: Database, event_ids: list[str], summary: LoadSummary) -> None:
+    """Delete events with their names, evidence and departure links; their names are queued for resolution,
+    which then rebuilds or drops the departures those events supported. Runs inside the caller's transaction."""
+    if not event_ids:
+        return
+    _queue(db, _names_of(db, event_ids))
+    for table in ("departure_sources", "event_names", "evidence", "events"):
+        db.execute_in(f"DELETE FROM {table} WHERE event_id {{in}}", event_ids)
+    summary.removed += len(event_ids)
+
+
+def _names_of(db: Database, event_ids: list[str]) -> list[str]:
+    return [row[0] for row in db.query_in(
+        "SELECT match_key FROM event_names WHERE match_key IS NOT NULL AND event_id {in}", event_ids)]
+
+
+def _queue(db: Database, match_keys: Iterable[str]) -> None:
+    db.insert_rows(
+        "resolve_queue", ("match_key",), [(key,) for key in dict.fromkeys(match_keys)],
+        on_conflict="ON CONFLICT (match_key) DO NOTHING",
+    )
 
 
 def _event_row(item: _Prepared, now: str) -> tuple:
