@@ -16,7 +16,7 @@ import threading
 import time
 from collections import Counter
 from itertools import chain, islice
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,7 +85,7 @@ def run_extract(
     """Extract events from every article of `inputs` into `output` (stdout when None).
 
     Errors go to `errors` as JSON Lines, or to stderr as readable lines when it is None. A
-    progress line is drawn on stderr when it is a terminal and not `quiet`. Raises
+    progress bar is drawn on stderr when it is a terminal and not `quiet`. Raises
     BatchInterrupted on SIGINT/SIGTERM, ResumeError when `resume` cannot be honoured, and
     whatever building the pipeline raises (e.g. a RuleFileError) before anything is written.
     `pipeline_factory` (default: get_pipeline) builds the pipeline from `rules_dir`, once per
@@ -115,6 +115,7 @@ def run_extract(
         raise
     pending = Counter(sink.done)
     progress = _make_progress(inputs, stderr, quiet, already_done=sum(pending.values()))
+    report = progress.print if progress is not None else _line_writer(stderr)  # errors go above the bar
     # repeated ids are judged before resuming skips anything, so a resumed run decides as an uninterrupted one
     items = _skip_done(_skip_repeated(chain(head, source), summary), pending, summary)
     outcomes = pool.outcomes(items) if pool is not None else (process_item(pipeline, item) for item in items)
@@ -122,7 +123,7 @@ def run_extract(
     try:
         with _signals_raise_interrupt(caught):
             for outcome in outcomes:
-                _record(outcome, sink, summary, stderr if errors is None else None)
+                _record(outcome, sink, summary, report if errors is None else None)
                 if keep_ids and outcome.error is None:
                     summary.extracted_ids.append(outcome.article_id)
                 if progress is not None:
@@ -168,7 +169,9 @@ def _skip_repeated(items: Iterable[Article | ErrorRecord], summary: BatchSummary
         yield item
 
 
-def _record(outcome: Outcome, sink: BatchOutput, summary: BatchSummary, report_to: TextIO | None) -> None:
+def _record(
+    outcome: Outcome, sink: BatchOutput, summary: BatchSummary, report: Callable[[str], None] | None
+) -> None:
     error = outcome.error
     sink.write(outcome.article_id, outcome.lines,
                json.dumps(error.model_dump(mode="json"), ensure_ascii=False) if error else None)
@@ -176,10 +179,17 @@ def _record(outcome: Outcome, sink: BatchOutput, summary: BatchSummary, report_t
     summary.events += len(outcome.lines)
     if error is not None:
         summary.failures += 1
-        if report_to is not None:
+        if report is not None:
             where = f" ({error.source})" if error.source and error.source != error.article_id else ""
-            report_to.write(f"error: {error.article_id}{where}: {error.stage}: {error.reason}\n")
-            report_to.flush()
+            report(f"error: {error.article_id}{where}: {error.stage}: {error.reason}")
+
+
+def _line_writer(stream: TextIO) -> Callable[[str], None]:
+    def write(line: str) -> None:
+        stream.write(line + "\n")
+        stream.flush()
+
+    return write
 
 
 def _skip_done(

@@ -1,7 +1,8 @@
-"""A one-line progress display for a terminal: articles done, rate, failures, ETA.
+"""A progress bar for a terminal: articles done, rate, failures, ETA.
 
-Hand-written (a carriage return and a padded line) rather than a dependency: it only ever
-draws one line, and redraws at most a few times a second so it costs nothing per article.
+Drawn by rich on stderr, only when stderr is a terminal (the caller decides); redrawn at most a few
+times a second from the batch's own loop, so it costs nothing per article, and erased when the batch
+ends, so the summary line that follows is all that stays.
 """
 from __future__ import annotations
 
@@ -51,21 +52,40 @@ def _count_lines(path: str) -> int:
 
 
 class ProgressBar:
-    """Draws `done/total articles  rate/s  N failed  ETA` on one line of `stream`."""
+    """One rich bar on `stream`, followed by `done/total articles  rate/s  N failed  ETA`."""
 
     def __init__(self, stream: TextIO, total: int | None = None) -> None:
+        # imported here: rich costs a few hundredths of a second, paid only when a bar is drawn
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TextColumn
+
         self.stream = stream
         self.total = total
         self._start = time.monotonic()
         self._last_draw = 0.0
-        self._width = 0
+        # The caller has found `stream` to be a terminal; a dumb one (TERM=dumb) cannot move the cursor
+        # back over the bar, so nothing is drawn there.
+        console = Console(file=stream, force_terminal=True, highlight=False, emoji=False, markup=False)
+        self._progress = Progress(
+            BarColumn(),
+            TextColumn("{task.description}", markup=False),
+            console=console,
+            auto_refresh=False,  # redrawn by update(): no thread of its own
+            transient=True,
+            redirect_stdout=False,  # stdout carries data only
+            redirect_stderr=False,
+            disable=not console.is_interactive,
+        )
+        self._task = self._progress.add_task(self.render(0, 0, 0.0), total=total)
+        self._progress.start()
 
     def update(self, done: int, failures: int) -> None:
         now = time.monotonic()
         if now - self._last_draw < _REDRAW_SECONDS:
             return
         self._last_draw = now
-        self._draw(self.render(done, failures, now - self._start))
+        self._progress.update(self._task, completed=done, description=self.render(done, failures, now - self._start))
+        self._progress.refresh()
 
     def render(self, done: int, failures: int, elapsed: float) -> str:
         rate = done / elapsed if elapsed > 0 else 0.0
@@ -75,18 +95,17 @@ class ProgressBar:
             parts.append(f"ETA {_clock((self.total - done) / rate)}")
         return "  ".join(parts)
 
-    def close(self) -> None:
-        """Erase the line, leaving the terminal as it was for the summary that follows."""
-        if self._width:
-            self.stream.write("\r" + " " * self._width + "\r")
+    def print(self, line: str) -> None:
+        """Write a line of text above the bar, which is drawn again below it."""
+        if self._progress.disable:
+            self.stream.write(line + "\n")
             self.stream.flush()
-            self._width = 0
+            return
+        self._progress.console.print(line, soft_wrap=True)
 
-    def _draw(self, line: str) -> None:
-        padding = " " * max(0, self._width - len(line))
-        self.stream.write("\r" + line + padding)
-        self.stream.flush()
-        self._width = len(line)
+    def close(self) -> None:
+        """Erase the bar, leaving the terminal as it was for the summary that follows."""
+        self._progress.stop()
 
 
 def _clock(seconds: float) -> str:

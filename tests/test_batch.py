@@ -298,6 +298,38 @@ def test_progress_is_drawn_only_on_a_terminal(tmp_path):
         assert ("\r" in stream.getvalue()) == drawn
 
 
+def test_nothing_but_error_lines_reaches_stderr_when_it_is_not_a_terminal(tmp_path):
+    batch = write_batch(tmp_path / "in.jsonl", ["EVENT 张三 阿里巴巴", "FAIL events", "EVENT 李四 华为"])
+    quiet_stream, reporting_stream = io.StringIO(), io.StringIO()
+    run_extract([str(batch)], tmp_path / "o.jsonl", tmp_path / "e.jsonl", workers=1,
+                pipeline_factory=fake_factory, stderr=quiet_stream)
+    run_extract([str(batch)], tmp_path / "o.jsonl", None, workers=1,
+                pipeline_factory=fake_factory, stderr=reporting_stream)
+    assert quiet_stream.getvalue() == ""
+    assert reporting_stream.getvalue() == f"error: a001 ({batch}:2): events: the fake stage failed\n"
+
+
+def test_on_a_terminal_the_bar_is_erased_and_error_lines_stay_whole(tmp_path, monkeypatch):
+    monkeypatch.setenv("TERM", "xterm-256color")  # a dumb terminal gets no bar
+    batch = write_batch(tmp_path / "in.jsonl", ["EVENT 张三 阿里巴巴", "FAIL events", "EVENT 李四 华为"])
+    stream = Terminal()
+    run_extract([str(batch)], tmp_path / "o.jsonl", None, workers=1, pipeline_factory=fake_factory, stderr=stream)
+    drawn = stream.getvalue()
+
+    assert "━" in drawn and "/3 articles" in drawn
+    assert f"\x1b[2Kerror: a001 ({batch}:2): events: the fake stage failed\n" in drawn
+    assert drawn.endswith("\x1b[2K")  # the bar's line is cleared for the summary that follows
+
+
+def test_a_dumb_terminal_gets_no_bar(tmp_path, monkeypatch):
+    monkeypatch.setenv("TERM", "dumb")
+    batch = write_batch(tmp_path / "in.jsonl", ["EVENT 张三 阿里巴巴"])
+    stream = Terminal()
+    run_extract([str(batch)], tmp_path / "o.jsonl", tmp_path / "e.jsonl", workers=1,
+                pipeline_factory=fake_factory, stderr=stream)
+    assert stream.getvalue() == ""
+
+
 def test_progress_line_shows_count_rate_failures_and_eta():
     bar = ProgressBar(io.StringIO(), total=100)
     assert bar.render(25, 2, 10.0) == "25/100 articles  2.5/s  2 failed  ETA 0:00:30"

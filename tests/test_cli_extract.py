@@ -4,6 +4,7 @@ asked, every input kind. The pipeline is a fake whose events are written in each
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -116,6 +117,15 @@ def test_without_errors_file_failures_are_readable_on_stderr_and_stdout_stays_da
     assert result.exit_code == 1
     assert [e["article_id"] for e in events_of(result.stdout)] == ["ok"]
     assert f"error: bin ({tmp_path / 'bin.txt'}): decode: binary data" in result.stderr
+
+
+def test_stderr_that_is_no_terminal_gets_the_summary_line_and_no_progress(tmp_path):
+    batch = tmp_path / "b.jsonl"
+    batch.write_text('{"id": "ok", "text": "EVENT 甲 乙"}\n{"id": "bad", "text": "FAIL entities"}\n', encoding="utf-8")
+    result = extract(str(batch), "-o", str(tmp_path / "e.jsonl"), "--errors", str(tmp_path / "err.jsonl"),
+                     "--workers", "1")
+    assert result.exit_code == 1
+    assert re.fullmatch(r"extract: 2 articles, 1 events, 1 failed, \d+\.\d s\n", result.stderr)
 
 
 def test_stdin_and_published_at(tmp_path):
