@@ -301,6 +301,85 @@ def normalize(
             typer.echo(f"suspect {start}-{end} (original {s_start}-{s_end}): {result.text[start:end]}", err=True)
 
 
+@app.command()
+def review(
+    more_articles: Optional[list[str]] = typer.Argument(
+        None, metavar="[INPUT]...", help="More article inputs, as after --articles.", show_default=False),
+    db: Optional[str] = typer.Option(
+        None, "--db", help="Review the events loaded in this database (the default when --events is not given): "
+                           "a SQLite file path, sqlite:///path or postgresql://…  [default: departures.db]"),
+    events: Optional[Path] = typer.Option(
+        None, "--events", help="Review the events of this JSON Lines file; judgments are kept next to it, "
+                               "in EVENTS.judgments.jsonl."),
+    articles: Optional[list[str]] = typer.Option(
+        None, "--articles", help="The articles the events were extracted from (files, folders, .jsonl batches), "
+                                 "to show their text.", show_default=False),
+    gold: Optional[Path] = typer.Option(
+        None, "--gold", help="Gold JSON Lines: show scores, matches, misses and false alarms per article."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (loopback unless given)."),
+    port: int = typer.Option(8765, "--port", min=0, max=65535, help="Port to listen on; 0 picks a free one."),
+    export_gold: Optional[Path] = typer.Option(
+        None, "--export-gold", help="Write the judgments as gold JSON Lines (SPEC section 3) to this file and exit."),
+) -> None:
+    """Review events on their articles in a local web page: evidence marked in the text, the rule behind
+    each value, the gold's verdict; accept, reject or correct events and mark missed ones.
+
+    Judgments are kept next to the events file (or in the database); --export-gold turns them into gold
+    that `departures evaluate` reads. Exit 0 when stopped with Ctrl-C, 1 when the server cannot start,
+    2 for a usage error or an unreadable input.
+    """
+    from .db import DatabaseError, DatabaseUrlError
+    from .evaluate import EvaluationInputError
+    from .review import EventsFileError, JudgmentFileError, export_gold as write_gold, load_corpus, open_store
+    from .review.store import unjudged_events
+
+    if events is not None and db is not None:
+        raise usage_error("give --events or --db, not both")
+    if events is not None and not events.is_file():
+        raise usage_error(f"no events file at {events}")
+    if gold is not None and not gold.is_file():
+        raise usage_error(f"no gold file at {gold}")
+    inputs = [*(articles or []), *(more_articles or [])]
+    if "-" in inputs:
+        raise usage_error("the review reads articles from files and folders, not from stdin (-)")
+    check_inputs(inputs, None, None)
+    try:
+        if export_gold is not None:
+            store = open_store(events, db)
+            left_out = unjudged_events(load_corpus(events_path=events, db_url=db).events, store.all())
+            summary = write_gold(store, export_gold)
+            typer.echo(f"review: {summary.line(str(export_gold))}", err=True)
+            if not summary.articles:
+                typer.echo(f"warning: no judgments in {store.location} yet: the gold file is empty", err=True)
+            if left_out:
+                typer.echo(f"warning: {left_out} event(s) of the exported articles are not judged yet "
+                           "and are left out of the gold", err=True)
+            return
+        try:
+            from .review.app import allowed_hosts, make_app
+            from .review.server import bind, serve
+        except ImportError as exc:
+            raise failure(f"the review page needs the review extra: pip install "
+                          f"'departures-extractor[review]' ({exc})")
+        corpus = load_corpus(events_path=events, db_url=db, article_inputs=inputs, gold_path=gold)
+        store = open_store(events, db)
+    except (EventsFileError, EvaluationInputError, JudgmentFileError, DatabaseUrlError) as exc:
+        raise usage_error(str(exc))
+    except DatabaseError as exc:
+        raise failure(str(exc))
+    except OSError as exc:
+        raise failure(f"cannot write {exc.filename or export_gold}: {exc.strerror or exc}")
+    for record in corpus.unreadable:
+        typer.echo(f"warning: {record.source or record.article_id}: {record.stage}: {record.reason}", err=True)
+    try:
+        sock = bind(host, port)
+    except OSError as exc:
+        raise failure(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+    serve(make_app(corpus, store, hosts=allowed_hosts(host)), sock, ready=lambda url: typer.echo(
+        f"review: {url} ({sum(map(len, corpus.events.values()))} events; judgments in {store.location}; "
+        "Ctrl-C stops)", err=True))
+
+
 def _silence_stdout() -> None:
     import os
 

@@ -113,7 +113,21 @@ _V1 = [
         FROM departure_sources s JOIN evidence e ON e.event_id = s.event_id""",
 ]
 
-MIGRATIONS: list[list[str]] = [_V1]
+# Version 2: judgments made on the review page (`departures review --db`), one row per judged event or
+# marked missed event. No foreign key to `events`: a judgment outlives a reload that replaces its event.
+_V2 = [
+    """CREATE TABLE review_judgments (
+        judgment_id TEXT PRIMARY KEY,
+        article_id TEXT NOT NULL,
+        event_id TEXT,
+        verdict TEXT NOT NULL,
+        document TEXT NOT NULL,            -- the judgment as saved, JSON
+        judged_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX review_judgments_article ON review_judgments (article_id)",
+]
+
+MIGRATIONS: list[list[str]] = [_V1, _V2]
 LATEST_VERSION = len(MIGRATIONS)
 
 
