@@ -37,7 +37,7 @@ def journal_path(path: Path) -> Path:
     return path.with_name(path.name + JOURNAL_SUFFIX)
 
 
-class _AtomicFile:
+class AtomicFile:
     """A file written as `<path>.partial` and renamed to `path` when complete."""
 
     def __init__(self, path: Path, keep: int | None) -> None:
@@ -87,13 +87,13 @@ class BatchOutput:
         if isinstance(output, Path):
             if resume:
                 offsets = self._load_journal(output, errors)
-            self._events: _AtomicFile | None = _AtomicFile(output, offsets["out"])
+            self._events: AtomicFile | None = AtomicFile(output, offsets["out"])
             self._journal = open(journal_path(output), "a" if resume else "w", encoding="utf-8")
         else:
             if resume:
                 raise ResumeError("--resume needs an output file (-o): events on stdout cannot be resumed")
             self._events = None
-        self._errors = _AtomicFile(errors, offsets["err"]) if errors is not None else None
+        self._errors = AtomicFile(errors, offsets["err"]) if errors is not None else None
 
     def write(self, article_id: str, event_lines: list[str], error_line: str | None) -> None:
         """Record one finished article: its events, its error if any, then the journal line."""

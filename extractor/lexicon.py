@@ -166,6 +166,7 @@ class Lexicon:
         self.double_surnames = frozenset(self.surnames.double) | frozenset(self.surnames.japanese)
         self.weak_surnames = frozenset(self.surnames.weak)
         self.not_org_names = frozenset(self.org_patterns.not_names)
+        self.stock_code_re = re.compile(self.org_patterns.stock_code_pattern)
         cert = self.triggers.certainty
         self.certainty_index = PhraseIndex(
             {**{w: "reported" for w in cert.reported}, **{w: "rumored" for w in cert.rumored}}

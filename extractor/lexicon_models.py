@@ -70,8 +70,17 @@ class OrgPatternsFile(Rule):
     place_prefixes: list[str]
     not_units: list[str]
     not_names: list[str]
+    stock_code_pattern: str = Field(description="a stock code written after a company's name, not part of it")
+    statement_verbs: list[str] = Field(default_factory=list)
 
     _check = field_validator("unit_suffixes", "not_names")(classmethod(lambda cls, v: _no_blank(v)))
+
+    @field_validator("stock_code_pattern")
+    @classmethod
+    def _code_compiles(cls, value: str) -> str:
+        if re.compile(value).match(""):
+            raise ValueError("stock_code_pattern matches the empty string")
+        return value
 
 
 class TitlesFile(Rule):

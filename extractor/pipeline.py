@@ -33,16 +33,31 @@ def protected_spellings(lexicon: Lexicon) -> dict[str, str]:
     return {word: word for word in words}
 
 
+def statistical_ner_default() -> bool:
+    """The LAC model is on unless `DEPARTURES_STATISTICAL_NER` is 0/off/false (rules alone)."""
+    return os.environ.get("DEPARTURES_STATISTICAL_NER", "on").strip().lower() not in ("0", "off", "false", "no")
+
+
 class Pipeline:
-    def __init__(self, rules_dir: Path | None = None, ner_model: str | None = None) -> None:
+    def __init__(self, rules_dir: Path | None = None, ner_model: str | None = None,
+                 statistical_ner: bool | None = None) -> None:
         """`ner_model`: a trained spaCy pipeline (package name or path) whose entities are merged
-        with the rules'; by default `DEPARTURES_NER_MODEL`, and none when that is unset."""
+        with the rules'; by default `DEPARTURES_NER_MODEL`, and none when that is unset.
+        `statistical_ner`: run the bundled LAC model beside the rules (default on, see
+        `statistical_ner_default`)."""
         self.rules_dir = rules_dir
         ner_model = ner_model if ner_model is not None else os.environ.get("DEPARTURES_NER_MODEL") or None
+        if statistical_ner is None:
+            statistical_ner = statistical_ner_default()
         self.lexicon = load_lexicon(rules_dir)
         self.normalizer = Normalizer(rules_dir, protected=protected_spellings(self.lexicon))
         self.segmenter = Segmenter(self.lexicon.user_words())
-        self.engine = EventEngine(self.lexicon, self.segmenter, ner_model)
+        tagger = None
+        if statistical_ner:
+            from .entities.lac_tagger import LacTagger
+
+            tagger = LacTagger()  # its ONNX session is made on first use in each process
+        self.engine = EventEngine(self.lexicon, self.segmenter, ner_model, tagger)
         # seconds spent per stage, summed over every article this instance processed (for the benchmark)
         self.stage_seconds: dict[str, float] = defaultdict(float)
 

@@ -1,8 +1,9 @@
 """Find every entity of one sentence, in an order where each finder knows what earlier ones took.
 
-Triggers, organizations and times first (they are unambiguous lexicon or pattern hits), then units
+Triggers first, then the statistical model's words (LAC: names, organizations and ordinary words),
+then organizations and times (lexicon and pattern hits, checked against the model), then units
 and posts (which must not swallow an organization), then names (which must not start inside a
-post), then pronouns and ranks. Each step is one spaCy component (see spacy_pipeline.py); the steps
+post), then pronouns and ranks. How rules and model are merged is written in model_merge.py. Each step is one spaCy component (see spacy_pipeline.py); the steps
 read and extend the sentence's `SentenceEntities`.
 """
 from __future__ import annotations
@@ -12,6 +13,8 @@ from dataclasses import dataclass, field
 from ..dates import DateFinder, PubDate, TimeMention
 from ..lexicon import Lexicon
 from ..segment import Segmenter
+from ..lexicon import OrgEntry
+from . import model_merge
 from .mentions import Mention, SentenceEntities
 from .organizations import OrgFinder, overlaps
 from .persons import PersonFinder
@@ -27,16 +30,35 @@ class StepState:
     context_time: TimeMention | None = None  # the last time told earlier in the paragraph
     orgs: list[Mention] = field(default_factory=list)
     blocked: list[tuple[int, int]] = field(default_factory=list)
+    # the statistical model's words for the sentence, when the article's sentences were tagged in one batch
+    model_words: list | None = None
 
 
 class SentenceAnalyzer:
-    STEPS = ("triggers", "organizations", "times", "units", "posts", "persons", "anaphors_ranks")
+    STEPS = ("triggers", "model", "organizations", "times", "units", "posts", "persons", "anaphors_ranks")
 
-    def __init__(self, lexicon: Lexicon, date_finder: DateFinder, segmenter: Segmenter) -> None:
+    def __init__(self, lexicon: Lexicon, date_finder: DateFinder, segmenter: Segmenter, tagger=None) -> None:  # type: ignore[no-untyped-def]
+        """`tagger`: a statistical tagger with `tag(sentences) -> [[word(start, end, text, label)]]`
+        (LacTagger), or None for the rules alone."""
         self.lx = lexicon
         self.dates = date_finder
         self.orgs = OrgFinder(lexicon, segmenter)
         self.persons = PersonFinder(lexicon, segmenter)
+        self.tagger = tagger
+        # characters that end a name rather than continue it (以, 并, 则 …), for the model's name edges
+        self.function_chars = frozenset(lexicon.name_cues.not_in_given_name) | self.lx.name_end_cues
+        self.is_word = lambda w: segmenter.word_frequency(w) >= 100
+        self.right_cues = frozenset(lexicon.name_cues.strong_right_cues)
+        self.org_suffixes = sorted({s.suffix for s in lexicon.org_patterns.suffixes}, key=len, reverse=True)
+
+    def tag(self, sentences: list[str]) -> list[list] | None:
+        """The model's words for many sentences in one batch (None without a model)."""
+        return self.tagger.tag(sentences) if self.tagger is not None else None
+
+    def org_entry_for(self, name: str) -> OrgEntry:
+        """An organization only the model found: its kind from its suffix (大学 → university)."""
+        suffix = next((s for s in self.lx.org_patterns.suffixes if name.endswith(s.suffix)), None)
+        return OrgEntry(name, suffix.kind if suffix else "company")
 
     def analyze(
         self,
@@ -45,10 +67,11 @@ class SentenceAnalyzer:
         context_year: int | None = None,
         suspect: list[tuple[int, int]] | None = None,
         context_time: TimeMention | None = None,
+        model_words: list | None = None,
     ) -> SentenceEntities:
         """All steps in order, without spaCy (the components call the same steps one by one)."""
         ents = SentenceEntities(text)
-        state = StepState(pub, context_year, list(suspect or []), context_time)
+        state = StepState(pub, context_year, list(suspect or []), context_time, model_words=model_words)
         for step in self.STEPS:
             self.run_step(step, ents, state)
         return ents
@@ -66,15 +89,57 @@ class SentenceAnalyzer:
                 continue  # a not-trigger phrase (任期届满之日止)
             ents.add(Mention(hit.start, hit.end, hit.surface, "TRIGGER", "triggers.lexicon.v1", hit.value))
 
+    def step_model(self, text: str, ents: SentenceEntities, state: StepState) -> None:
+        if state.model_words is None:
+            words = self.tag([text])
+            state.model_words = words[0] if words else []
+
     def step_organizations(self, text: str, ents: SentenceEntities, state: StepState) -> None:
         taken = [(m.start, m.end) for m in ents.mentions]
+        words = state.model_words or []
         orgs = [m for m in self.orgs.known(text) if not overlaps((m.start, m.end), state.suspect)]
+        orgs, dropped = model_merge.veto_gazetteer(orgs, words, self.org_suffixes, self.lx.org_patterns.unit_suffixes,
+                                                   self.is_word)
+        ents.reject(dropped)
         # a trigger inside an organization name (退出 in 退出机制) yields to the longer organization
         orgs = [m for m in orgs if not overlaps((m.start, m.end), taken) or (m.end - m.start) > 3]
         shape = self.orgs.by_shape(text, taken + [(m.start, m.end) for m in orgs] + state.suspect)
+        shape = model_merge.trim_shape_orgs(shape, words, text)
         state.orgs = self._drop_category_descriptions(text, orgs + shape)
+        if words:
+            added, dropped = model_merge.model_orgs(words, ents.mentions + state.orgs, self.org_entry_for,
+                                                    lambda word: self.org_context(text, word))
+            ents.reject(dropped)
+            state.orgs += [m for m in added if not overlaps((m.start, m.end), state.suspect)
+                           and m.text not in self.lx.not_org_names]
         for mention in state.orgs:
             ents.add(mention)
+
+    def org_context(self, text: str, word) -> str | None:  # type: ignore[no-untyped-def]
+        """What gives a model organization a role in the sentence (see model_merge rule 3), or None."""
+        name = word.text
+        if any(name.endswith(u) for u in self.lx.org_patterns.unit_suffixes) and \
+                not any(name.endswith(s) for s in self.org_suffixes):
+            return None  # 技术委员会, XR实验室: a unit, which the unit finder reads
+        suffix = next((s for s in self.lx.org_patterns.suffixes if name.endswith(s.suffix)), None)
+        if suffix is not None and len(name) > len(suffix.suffix) and \
+                not self.orgs.name_like(name[:-len(suffix.suffix)], suffix):
+            return None  # 自行创立AI服务公司: a description, as the suffix finder reads it
+        after = self.lx.stock_code_re.sub("", text[word.end:word.end + 20], count=1)
+        after = after.lstrip(" 的")
+        if name.isascii():
+            return None  # Latin words the model calls organizations are often products (Surface)
+        title = next(iter(self.lx.title_index.hits(after[:12])), None)
+        if title is not None and title.start == 0:
+            return "before_post"  # 东岳股份董事长张某, 汇添富基金的首席策略师
+        before = text[max(0, word.start - 4):word.start].rstrip("了的其")
+        if before.endswith("从") or any(before.endswith(h.surface) for h in self.lx.trigger_index.hits(before)
+                                        if h.value is not None) or \
+                any(before.endswith(h.surface) for h in self.lx.join_word_index.hits(before)):
+            return "after_departure_or_move"  # 离开凯诺, 从东岳股份离职, 加盟睿远基金
+        if after.startswith(tuple(self.lx.org_patterns.statement_verbs)):
+            return "statement"  # YG发表声明, 俱乐部宣布, 球队与主教练解约
+        return None
 
     def _drop_category_descriptions(self, text: str, orgs: list[Mention]) -> list[Mention]:
         """法国电信业者Orange: an organization followed by a category noun and another name describes it."""
@@ -108,6 +173,13 @@ class SentenceAnalyzer:
         soft = [(m.start, m.end) for m in ents.mentions if m.label in ("TRIGGER", "TIME")]
         hard = [span for span in blocked_people if span not in soft]
         people += self.persons.chinese_names(text, hard, state.suspect, soft)
+        words = state.model_words or []
+        if words:
+            people = model_merge.fix_person_edges(people, words, text, hard, self.function_chars, self.is_word)
+            people, dropped = model_merge.veto_persons(people, words, ents.of("TITLE"), self.is_word)
+            ents.reject(dropped)
+            people += model_merge.model_persons(text, words, ents.mentions + people, ents.of("TITLE"),
+                                                ents.of("TRIGGER"), self.right_cues)
         for mention in people:
             ents.add(mention)
         state.blocked += [(m.start, m.end) for m in people]

@@ -23,6 +23,10 @@ class SentenceEntities:
 
     text: str
     mentions: list[Mention] = field(default_factory=list)
+    rejected: list[tuple[Mention, str]] = field(default_factory=list)  # found, then dropped by a merge rule
+
+    def reject(self, dropped: list[tuple[Mention, str]]) -> None:
+        self.rejected.extend(dropped)
 
     def of(self, label: str) -> list[Mention]:
         return [m for m in self.mentions if m.label == label]

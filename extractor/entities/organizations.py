@@ -81,12 +81,15 @@ class OrgFinder:
                     start += verb.end
             if hit.start - start < 2:
                 continue
+            if len(hit.surface) == 1 and self.segmenter is not None and \
+                    self.segmenter.word_frequency(text[hit.start - 1:hit.end]) >= 100:
+                continue  # 全球布局, 新格局: a one-character suffix inside an ordinary word
             before = text[max(0, start - 2):start]
             if any(before.endswith(g) for g in _GENERIC_BEFORE):
                 continue  # 一家清洁机器人公司: a description, not a name
             name = text[start:hit.end]
             stem = text[start:hit.start]
-            if name in self.lx.not_org_names or not self._name_like(stem, hit.value):
+            if name in self.lx.not_org_names or not self.name_like(stem, hit.value):
                 continue
             # 两氢一氧公司 is 两氢一氧: a bare 公司 is a common noun, not part of the name
             entry = OrgEntry(stem if hit.surface == "公司" else name, hit.value.kind)
@@ -94,7 +97,7 @@ class OrgFinder:
         # a registered name swallows the shorter names inside it (上海东方证券 in 上海东方证券资产管理有限公司)
         return [m for m in found if not any(o is not m and o.start <= m.start and m.end <= o.end for o in found)]
 
-    def _name_like(self, stem: str, suffix) -> bool:  # type: ignore[no-untyped-def]
+    def name_like(self, stem: str, suffix) -> bool:  # type: ignore[no-untyped-def]
         """A proper name, not a description: 两氢一氧公司 yes, 清洁机器人公司 or 通知公司 no."""
         if suffix.latin:
             return bool(_LATIN_STEM.match(stem))

@@ -166,6 +166,8 @@ class ArgumentFiller:
             for hit in self.lx.join_word_index.hits(text):
                 if hit.surface in self.frames.recruit and (n > 0 or hit.start >= 0):
                     target = next((o for o in reversed(orgs) if o.end <= hit.start and hit.start - o.end <= 6), None)
+                    if target is None and orgs and orgs[0].start <= 2 and orgs[0].end <= hit.start:
+                        target = orgs[0]  # 港大其后经全球招聘，委任X为校长: the sentence's subject recruits
                     if target is not None and (left is None or target.value.canonical != left.canonical):  # type: ignore[union-attr]
                         entry = target.value  # type: ignore[assignment]
                         cand.to_org = entry.canonical
@@ -173,7 +175,10 @@ class ArgumentFiller:
                         cand.note("to.organization", entry.canonical, "destination.recruiter.v1")
                         return
             if cand.to_kind is None:
+                titles = [(t.start - start, t.end - start) for t in item.ents.of("TITLE")]
                 for hit in self.lx.kind_cue_index.hits(text[start:]):
+                    if any(s <= hit.start and hit.end <= e for s, e in titles):
+                        continue  # 曾任X终身教授: a cue inside a post describes the post, not a destination
                     cand.to_kind = hit.value  # type: ignore[assignment]
                     cand.note("to.kind", cand.to_kind, "destination.kind_cue.v1")
                     break

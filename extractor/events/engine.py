@@ -11,6 +11,7 @@ from ..dates import DateFinder, PubDate
 from ..entities.analyzer import SentenceAnalyzer, StepState
 from ..entities.spacy_pipeline import MENTIONS, STATE, make_entity_nlp
 from ..entities.mentions import Mention
+from ..entities.model_merge import MODEL_SOURCE
 from ..entities.persons import NameRegistry
 from ..lexicon import Lexicon, OrgEntry, PhraseIndex
 from ..segment import Segmenter
@@ -26,9 +27,10 @@ _BRACKET_GAP = re.compile(r"\s*(?:先生|女士|博士|教授)?\s*[（(][^（()�
 
 
 class EventEngine:
-    def __init__(self, lexicon: Lexicon, segmenter: Segmenter, ner_model: str | None = None) -> None:
+    def __init__(self, lexicon: Lexicon, segmenter: Segmenter, ner_model: str | None = None,
+                 tagger=None) -> None:  # type: ignore[no-untyped-def]
         self.lx = lexicon
-        self.analyzer = SentenceAnalyzer(lexicon, DateFinder(lexicon.dates), segmenter)
+        self.analyzer = SentenceAnalyzer(lexicon, DateFinder(lexicon.dates), segmenter, tagger)
         self.nlp = make_entity_nlp(self.analyzer, segmenter, ner_model)
         self.segment_seconds = 0.0  # jieba inside the spaCy tokenizer, reported as its own stage
         self.frames = FrameBuilder(lexicon)
@@ -65,16 +67,18 @@ class EventEngine:
         sentences = self.windows(all_sentences)
         if not sentences:
             return [], NameRegistry()  # most of a daily crawl: nothing that can hold a departure
+        # the statistical model reads every window sentence in one batch
+        tagged = self.analyzer.tag([s.text for s in sentences]) or [None] * len(sentences)
         analyzed = []
         anchor: int | None = None
         last_time = None
         paragraph = -1
-        for sentence in sentences:
+        for sentence, words in zip(sentences, tagged):
             if sentence.paragraph != paragraph:
                 paragraph, anchor, last_time = sentence.paragraph, None, None
             local_suspect = [(s - sentence.start, e - sentence.start) for s, e in suspect
                              if s < sentence.end and e > sentence.start]
-            state = StepState(pub, anchor, local_suspect, last_time)
+            state = StepState(pub, anchor, local_suspect, last_time, model_words=words)
             if self.can_hold_departure(sentence.text):
                 # a sentence that can hold a departure: jieba tokens and the spaCy components
                 started = time.perf_counter()
@@ -86,7 +90,7 @@ class EventEngine:
                 ents = doc.user_data[MENTIONS]
             else:
                 # its neighbours only lend names, times and organizations: the same steps, no tokens
-                ents = self.analyzer.analyze(sentence.text, pub, anchor, local_suspect, last_time)
+                ents = self.analyzer.analyze(sentence.text, pub, anchor, local_suspect, last_time, words)
             for mention in ents.of("TIME"):
                 if mention.value.explicit_year:  # type: ignore[union-attr]
                     anchor = mention.value.year  # type: ignore[union-attr]
@@ -172,13 +176,22 @@ class EventEngine:
                 registry.add_full(person.text)
                 for alias, _ in finder.aliases_after(sentence.text, person.end):
                     registry.add_alias(person.text, alias)
-        # foreign names first, with their short forms, so that 艾夫 (强尼·艾夫) is not taken for a name of its own
+        # foreign names first, with their short forms, so that 艾夫 (强尼·艾夫) is not taken for a name of
+        # its own; then Chinese names; then the model's, which are often a short form or an alias the
+        # rules learn from the full introduction (基辛格, 肖博)
         people = [(item, person) for item in analyzed for person in item.ents.of("PERSON")]
-        for chinese in (False, True):
+        def finder_pass(person: Mention) -> int:
+            if person.source.startswith(MODEL_SOURCE):
+                return 2
+            return 1 if person.source.startswith("persons.surname_context.v1") else 0
+
+        for current in (0, 1, 2):
             for item, person in people:
-                if (person.source == "persons.surname_context.v1") != chinese:
+                if finder_pass(person) != current:
                     continue
-                if chinese and person.text in registry.surface_to_full:
+                if current and person.text in registry.surface_to_full:
+                    continue
+                if current == 2 and any(person.text in full for full in registry.full_names):
                     continue
                 registry.add_full(person.text)
                 for alias, _ in finder.aliases_after(item.ents.text, finder.strip_honorific(item.ents.text, person.end)):
@@ -192,6 +205,13 @@ class EventEngine:
 
     def analyzer_add_known(self, item: AnalyzedSentence, index: PhraseIndex, registry: NameRegistry) -> None:
         text = item.ents.text
+        # the model reads a name as an organization at times (延揽关润担任…): a name the article
+        # introduces as a person is one
+        misread = [m for m in item.ents.of("ORG") if m.source.startswith(MODEL_SOURCE)
+                   and m.text in registry.surface_to_full]
+        for mention in misread:
+            item.ents.mentions.remove(mention)
+            item.ents.reject([(mention, "dropped: the article introduces this name as a person")])
         persons: list[tuple[Mention, str]] = []
         occupied = [(m.start, m.end) for m in item.ents.mentions if m.label != "PERSON"]
         found = {(m.start, m.end): m for m in item.ents.of("PERSON")}
@@ -539,7 +559,10 @@ class EventEngine:
         elif cand.unit is None and cand.org.unit:  # type: ignore[union-attr]
             cand.unit = cand.org.unit  # type: ignore[union-attr]
             cand.note("from.unit", cand.unit, "orgs.division.v1")
-        self.args.destination(cand, [item, *following], min(search_from, org.end), cand.org)
+        # 王某曾任X教授。2014年加入Y: a former post told after the name reads as a biography unless the
+        # same sentence tells the move
+        told_in = [item] if rule == "implied.former_after_name.v1" else [item, *following]
+        self.args.destination(cand, told_in, min(search_from, org.end), cand.org)
         text = item.ents.text
         joins = [h.start for h in self.lx.join_word_index.hits(text) if h.start >= search_from]
         limit = joins[0] if joins else len(text)

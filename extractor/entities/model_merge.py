@@ -1,0 +1,203 @@
+"""How the rules' entities and the statistical model's (LAC) are merged, one rule per function.
+
+The rules know the gazetteer, titles and context; the model knows what an unseen name looks like.
+Each function takes the rules' mentions of one sentence and the model's words for it and says what
+to keep, change or add; what it drops is returned with the reason, so `departures entities` can
+show why an entity was or was not used. The rules, in the order the analyzer applies them:
+
+1. a gazetteer hit the model reads as part of a longer word (华夏 in 华夏幸福, 平安 in 平安夜) or as
+   a person is dropped;
+2. an organization found by its suffix that begins with common words the model keeps apart
+   (中超球队滨海联队) starts where the model's organization starts;
+3. the model's organizations are added where the rules found no entity and the sentence gives them
+   a role: a post after them (东岳股份董事长), a departure or move word before them (离开凯诺), a
+   statement they make (YG发表声明); posts then stop at them (家乐福华中区总经理 → 华中区总经理);
+4. a rule person whose edge differs from the model's by one character (张某以 → 张某, 孔维 → 孔维新)
+   takes the model's edge;
+5. a rule person the model reads as an organization, a place or an ordinary word stands only with
+   strong context: a post right before it;
+6. the model's persons are added where the rules found nothing, with context: a post right before,
+   or a departure word right after.
+"""
+from __future__ import annotations
+
+from typing import Callable, Protocol, Sequence
+
+from .mentions import Mention
+
+MODEL_SOURCE = "ner.lac.v1"
+# LAC labels of entities; every other label is a part of speech of an ordinary word.
+ENTITY_LABELS = frozenset({"PER", "ORG", "LOC", "TIME"})
+# Parts of speech of ordinary words (proper nouns `nz` and works `nw` are not ordinary).
+ORDINARY = frozenset({"n", "v", "vd", "vn", "a", "ad", "an", "d", "f", "r", "s", "t", "m", "q", "p", "c", "u", "xc"})
+
+
+class ModelWord(Protocol):
+    start: int
+    end: int
+    text: str
+    label: str
+
+
+Dropped = tuple[Mention, str]
+_OPENERS = frozenset("“\"「『‘（(")
+# what may stand between a name and its departure word: nothing, or an adverb of time (也已将于)
+_BEFORE_DEPARTURE = frozenset("也已将于曾则再又均都亦正经")
+
+
+def _covering(words: Sequence[ModelWord], start: int, end: int) -> list[ModelWord]:
+    return [w for w in words if w.start < end and start < w.end]
+
+
+def veto_gazetteer(orgs: list[Mention], words: Sequence[ModelWord], org_suffixes: Sequence[str],
+                   unit_suffixes: Sequence[str], is_word: Callable[[str], bool]) -> tuple[list[Mention], list[Dropped]]:
+    """Rule 1: short gazetteer names inside other words or names (华夏 in 华夏幸福, 中信 in 中信建投).
+
+    A model organization that is the name plus a suffix (阿里巴巴集团) or plus an ordinary word
+    (大疆电池: its battery business) or a unit (达摩院XR实验室) keeps the gazetteer's name."""
+    if not words:
+        return orgs, []
+    kept, dropped = [], []
+    for org in orgs:
+        if org.source != "orgs.gazetteer.v1" or len(org.text) > 3:
+            kept.append(org)
+            continue
+        reason = None
+        for word in _covering(words, org.start, org.end):
+            inside = word.start <= org.start and org.end <= word.end and (word.end - word.start) > len(org.text)
+            crossing = word.start < org.start < word.end or word.start < org.end < word.end
+            if word.label == "PER" and (inside or crossing):
+                reason = f"the model reads {word.text} as a person"
+            elif inside and word.label == "ORG":
+                rest = word.text[org.end - word.start:]
+                ordinary = any(rest.startswith(s) for s in org_suffixes) or is_word(rest[:2]) or is_word(rest) \
+                    or any(rest.endswith(u) for u in unit_suffixes)
+                if word.start < org.start or not ordinary:
+                    reason = f"part of the model's organization {word.text}"
+            elif inside and word.label != "LOC":
+                reason = f"part of the word {word.text} ({word.label})"
+            elif crossing and word.label in ORDINARY and (word.end - word.start) >= 2:
+                reason = f"the model's word {word.text} ({word.label}) crosses it"
+            if reason:
+                break
+        if reason:
+            dropped.append((org, f"dropped: {reason}"))
+        else:
+            kept.append(org)
+    return kept, dropped
+
+
+def trim_shape_orgs(orgs: list[Mention], words: Sequence[ModelWord], text: str) -> list[Mention]:
+    """Rule 2: 中超球队滨海联队 → 滨海联队 where the model's organization ends with the name."""
+    out = []
+    for org in orgs:
+        if org.source == "orgs.suffix_shape.v1":
+            model = next((w for w in words if w.label == "ORG" and w.end == org.end
+                          and org.start < w.start and len(w.text) >= 2), None)
+            if model is not None and any(w.end == model.start for w in words) and \
+                    all(w.label in ORDINARY | {"LOC", "ORG", "nz"} for w in words if org.start <= w.start < model.start):
+                value = org.value
+                if getattr(value, "canonical", None) == org.text:
+                    value = type(value)(model.text, value.kind)  # type: ignore[union-attr,call-arg]
+                org = Mention(model.start, org.end, text[model.start:org.end], org.label, org.source, value)
+        out.append(org)
+    return out
+
+
+def model_orgs(words: Sequence[ModelWord], taken: list[Mention], make_entry: Callable[[str], object],
+               in_context: Callable[[ModelWord], str | None]) -> tuple[list[Mention], list[Dropped]]:
+    """Rule 3: the model's organizations where the rules found no organization, person, time or
+    departure word, and where the sentence gives them a role: `in_context(word)` names the context
+    (a post after it, a departure or move word before it, a statement it makes) or gives None."""
+    found, dropped = [], []
+    for word in words:
+        if word.label != "ORG" or len(word.text) < 2:
+            continue
+        if any(m.start < word.end and word.start < m.end for m in taken if m.label != "TITLE"):
+            continue
+        mention = Mention(word.start, word.end, word.text, "ORG", MODEL_SOURCE, make_entry(word.text))
+        context = in_context(word)
+        if context is None:
+            dropped.append((mention, "dropped: the model's organization has no post, departure or move beside it"))
+        else:
+            found.append(Mention(word.start, word.end, word.text, "ORG", f"{MODEL_SOURCE}:{context}",
+                                 mention.value))
+    return found, dropped
+
+
+def fix_person_edges(persons: list[Mention], words: Sequence[ModelWord], text: str,
+                     blocked: list[tuple[int, int]], function_chars: frozenset[str],
+                     is_word: Callable[[str], bool]) -> list[Mention]:
+    """Rule 4: a rule name one character longer or shorter than the model's, at its end, takes the
+    model's edge when the character in question explains the rules' mistake:
+    - longer (张某以, 刘某某递): the extra character is a function character, or begins the model's
+      next word and that word is a dictionary word (递交);
+    - shorter (孔维 in 孔维新任期): the model's last character and the one after it form a word
+      (新任), which is why the rules stopped early.
+    The model's edge is not trusted otherwise: it errs too (夏斌 | 强, 欧阳伯 | 权于)."""
+    out = []
+    for person in persons:
+        model = [w for w in _covering(words, person.start, person.end) if w.label == "PER"]
+        if len(model) == 1 and model[0].start == person.start and len(model[0].text) >= 2:
+            word = model[0]
+            grows_into = [s for s in blocked if s[0] < word.end and word.start < s[1]
+                          and not (s[0] < person.end and person.start < s[1])]
+            fixed = False
+            if word.end == person.end - 1:
+                extra = text[word.end]
+                following = next((w for w in words if w.start == word.end), None)
+                fixed = extra in function_chars or (
+                    following is not None and len(following.text) >= 2 and is_word(following.text))
+            elif word.end == person.end + 1 and not grows_into:
+                fixed = is_word(text[person.end:person.end + 2])
+            if fixed:
+                person = Mention(word.start, word.end, word.text, person.label,
+                                 f"{person.source}+{MODEL_SOURCE}.edge", person.value)
+        out.append(person)
+    return out
+
+
+def veto_persons(persons: list[Mention], words: Sequence[ModelWord], titles: list[Mention],
+                 is_word: Callable[[str], bool]) -> tuple[list[Mention], list[Dropped]]:
+    """Rule 5: a surname-table guess that the model reads as an organization, a place or a
+    dictionary word (那一批, 奥斯汀) needs a post before it. The model's reading of a name as a word
+    jieba does not know (毕然 as an adverb) is the model's mistake, not the rules'."""
+    if not words:
+        return persons, []
+    kept, dropped = [], []
+    for person in persons:
+        if person.source != "persons.surname_context.v1":
+            kept.append(person)
+            continue
+        cover = _covering(words, person.start, person.end)
+        if any(w.label == "PER" for w in cover):
+            kept.append(person)
+            continue
+        other = next((w for w in cover if w.label in ("ORG", "LOC")
+                      or (w.label in ORDINARY and len(w.text) >= 2 and is_word(w.text))), None)
+        titled = any(0 <= person.start - t.end <= 1 for t in titles)
+        if other is not None and not titled:
+            dropped.append((person, f"dropped: the model reads {other.text} as {other.label}"))
+        else:
+            kept.append(person)
+    return kept, dropped
+
+
+def model_persons(text: str, words: Sequence[ModelWord], taken: list[Mention], titles: list[Mention],
+                  triggers: list[Mention], right_cues: frozenset[str]) -> list[Mention]:
+    """Rule 6: the model's persons the rules missed, with a departure word right after, or a post
+    right before and a clear right edge (punctuation or a cue such as 也, 已, 宣布: `right_cues`)."""
+    found = []
+    for word in words:
+        if word.label != "PER" or len(word.text) < 2:
+            continue
+        if any(m.start < word.end and word.start < m.end for m in taken):
+            continue
+        if word.start > 0 and text[word.start - 1] in _OPENERS:
+            continue  # (花名“肖博”): an alias, which the rules tie to the name before it
+        edge = word.end == len(text) or text[word.end] in right_cues or not text[word.end].isalnum()
+        titled = edge and any(0 <= word.start - t.end <= 1 for t in titles)
+        leaving = any(t.start >= word.end and set(text[word.end:t.start]) <= _BEFORE_DEPARTURE for t in triggers)
+        if titled or leaving:
+            found.append(Mention(word.start, word.end, word.text, "PERSON", MODEL_SOURCE))
+    return found
