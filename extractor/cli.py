@@ -266,6 +266,78 @@ def extract(
 
 
 @app.command()
+def entities(
+    inputs: list[str] = typer.Argument(
+        ..., help="Article files (.txt, .html, .htm, .jsonl) or folders of them; - reads JSON Lines from stdin."),
+    output: Optional[Path] = typer.Option(
+        None, "-o", "--output", help="Write here (written atomically) instead of stdout."),
+    published_at: Optional[str] = typer.Option(
+        None, "--published-at", help="Publication date (YYYY-MM-DD, YYYY-MM or YYYY) for articles that give none."),
+    rules: Optional[Path] = typer.Option(None, "--rules", help="A folder of rule files overlaid on the shipped rules."),
+) -> None:
+    """List the entities of each article as JSON Lines, one line per article: type, text, offsets
+    (normalized and as given), the component or rule that found each, and whether the merge of
+    rules and model kept it. Shows why an event was or was not found.
+
+    Articles that cannot be read or processed are reported on stderr with their id and reason,
+    and the others go on; exit 1 when any failed.
+    """
+    from .batch_output import AtomicFile
+    from .datelines import parse_iso_date
+    from .entity_report import article_entities
+    from .ingest import iter_inputs
+    from .models import ErrorRecord
+    from .pipeline import StageError, get_pipeline
+    from .rulebook import RuleFileError
+
+    check_inputs(inputs, published_at, rules)
+    try:
+        pipeline = get_pipeline(rules)
+    except RuleFileError as exc:
+        raise usage_error(str(exc))
+    sink = AtomicFile(output, None) if output is not None else None
+    failed = 0
+    for item in iter_inputs(inputs, parse_iso_date(published_at) if published_at else None):
+        if isinstance(item, ErrorRecord):
+            failed += 1
+            typer.echo(f"entities: {item.article_id}: {item.stage}: {item.reason}", err=True)
+            continue
+        try:
+            line = json.dumps(article_entities(pipeline, item), ensure_ascii=False)
+        except StageError as exc:
+            failed += 1
+            typer.echo(f"entities: {item.id}: {exc.stage}: {exc.reason}", err=True)
+            continue
+        except Exception as exc:  # one broken article never stops the others
+            failed += 1
+            typer.echo(f"entities: {item.id}: entities: {type(exc).__name__}: {exc}", err=True)
+            continue
+        if sink is not None:
+            sink.write_lines([line])
+        else:
+            sys.stdout.write(line + "\n")
+    if sink is not None:
+        sink.finish()
+    if failed:
+        raise typer.Exit(1)
+
+
+class SparkInput(str, Enum):
+    jsonl = "jsonl"
+    parquet = "parquet"
+    text = "text"
+
+
+class SparkOutput(str, Enum):
+    jsonl = "jsonl"
+    parquet = "parquet"
+
+
+SPARK_EXTRA = "install the spark extra: pip install 'departures-extractor[spark]'"
+_SHOWN_ERRORS = 20  # error records printed on stderr when there is no --errors folder
+
+
+@app.command()
 def normalize(
     source: str = typer.Argument(..., help="A text file (UTF-8, GBK or Big5), or - for stdin."),
     rules: Optional[Path] = typer.Option(None, "--rules", help="A folder of rule files overlaid on the shipped rules."),
