@@ -42,6 +42,7 @@ from extractor.review.app import make_app
 from extractor.review.corpus import evidence_spans, read_events_file, segments
 from extractor.review.judgments import CorrectionError, Judgment, SourceSpan, gold_from_event, gold_from_form
 from extractor.review.store import export_gold, judgments_path
+from pg_server import pg_server, pg_url  # noqa: F401  (fixtures)
 
 SIMPLIFIED = "000_efa2dd144cc632d7"
 TRADITIONAL = "002_7cb665f7f2a66f5a"
@@ -168,6 +169,16 @@ def test_judgments_survive_reopening_the_database(corpus: Corpus, tmp_path: Path
     # loading the events again (a new extraction) keeps the judgments
     load_events(corpus.events, db)
     assert len(DbJudgmentStore(db).all()) == 3
+
+
+def test_judgments_in_postgresql(corpus: Corpus, pg_url: str) -> None:
+    load_events(corpus.events, pg_url)
+    events = corpus.events_by_article[SIMPLIFIED]
+    _judge_article(DbJudgmentStore(pg_url), events, SIMPLIFIED)
+    store = DbJudgmentStore(pg_url)
+    again = store.for_article(SIMPLIFIED)[events[0].event_id].model_copy(update={"verdict": "reject", "gold": None})
+    store.save(again)  # judging an event again replaces its judgment
+    assert sorted(j.verdict for j in DbJudgmentStore(pg_url).all()) == ["correct", "missed", "reject", "reject"]
 
 
 def test_the_export_is_gold_that_evaluate_reads(corpus: Corpus, tmp_path: Path) -> None:
@@ -305,6 +316,8 @@ def test_departure_pages_show_sources_and_conflicts(tmp_path: Path) -> None:
     assert "The sources disagree on" in page and "the date" in page and "the destination" in page
     assert page.count('class="conflict"') >= 3  # the merged rows and the source values at odds with them
     assert "/articles/a1#event-" in page and "梁军于2022-05离职" in page
+    article = client.get("/articles/a1").text  # no --articles: the evidence sentences stand in for the text
+    assert "was not given" in article and "梁军于2022-03离职" in article
     with connect(db) as database:
         assert database.query("SELECT COUNT(*) FROM review_judgments") == [(0,)]
 

@@ -11,6 +11,7 @@ Safe by default:
 """
 from __future__ import annotations
 
+import functools
 import hmac
 import secrets
 import uuid
@@ -47,6 +48,7 @@ from .judgments import (
 )
 from .store import JudgmentStore
 from .views import (
+    ArticleScoring,
     Filters,
     article_rows,
     corpus_totals,
@@ -120,6 +122,12 @@ def make_app(corpus: ReviewCorpus, store: JudgmentStore, *, hosts: Sequence[str]
     assets = {name: (resources.files("extractor.review") / "assets" / name).read_bytes() for name in _ASSETS}
     known_articles = set(corpus.article_ids())
 
+    @functools.lru_cache(maxsize=None)
+    def scoring_of(article_id: str) -> ArticleScoring:
+        # the corpus does not change while the app runs: each article is scored once
+        gold = corpus.gold.get(article_id) if corpus.gold is not None else None
+        return score_one(article_id, gold, corpus.events.get(article_id, []))
+
     def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> Response:
         base = {"csrf_token": token, "csrf_field": CSRF_FIELD, "source": corpus.source,
                 "store": store.location, "has_departures": corpus.departures is not None,
@@ -142,7 +150,7 @@ def make_app(corpus: ReviewCorpus, store: JudgmentStore, *, hosts: Sequence[str]
                           params.get("certainty", ""))
         sort, order = params.get("sort", ""), params.get("order", "asc")
         judged = Counter(j.article_id for j in store.all())
-        rows = article_rows(corpus, judged, filters, sort, descending=order == "desc")
+        rows = article_rows(corpus, judged, filters, sort, descending=order == "desc", scoring=scoring_of)
         kept = {k: v for k, v in params.items() if k in ("organization", "date", "certainty") and v}
 
         def sort_link(key: str) -> str:
@@ -160,7 +168,7 @@ def make_app(corpus: ReviewCorpus, store: JudgmentStore, *, hosts: Sequence[str]
         article = corpus.articles.get(article_id)
         events = corpus.events.get(article_id, [])
         gold = corpus.gold.get(article_id) if corpus.gold is not None else None
-        scoring = score_one(article_id, gold, events) if corpus.gold is not None else None
+        scoring = scoring_of(article_id) if corpus.gold is not None else None
         judgments = store.for_article(article_id)
         views = event_views(events, gold, scoring, judgments)
         corrections = {}

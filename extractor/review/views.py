@@ -5,7 +5,7 @@ a second implementation of the SPEC's rules.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -201,9 +201,13 @@ SORT_KEYS = {
 }
 
 
-def article_rows(corpus: ReviewCorpus, judged: Counter[str], filters: Filters,
-                 sort: str = "", descending: bool = False) -> list[ArticleRow]:
-    """One row per article the filters keep (all of them when no filter is set), sorted by `sort`."""
+def article_rows(corpus: ReviewCorpus, judged: Counter[str], filters: Filters, sort: str = "",
+                 descending: bool = False,
+                 scoring: Optional[Callable[[str], ArticleScoring]] = None) -> list[ArticleRow]:
+    """One row per article the filters keep (all of them when no filter is set), sorted by `sort`.
+
+    `scoring` gives an article's scoring (default: computed now); the app passes a cached one.
+    """
     rows = []
     for article_id in corpus.article_ids():
         events = corpus.events.get(article_id, [])
@@ -213,7 +217,8 @@ def article_rows(corpus: ReviewCorpus, judged: Counter[str], filters: Filters,
         article = corpus.articles.get(article_id)
         score = None
         if corpus.gold is not None:
-            score = score_one(article_id, corpus.gold.get(article_id), events).score
+            score = (scoring(article_id) if scoring is not None
+                     else score_one(article_id, corpus.gold.get(article_id), events)).score
         rows.append(ArticleRow(article_id, article.title if article else "",
                                article.published_at if article else None,
                                len(events), shown, judged[article_id], score))
