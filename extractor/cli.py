@@ -447,6 +447,9 @@ def review(
         sock = bind(host, port)
     except OSError as exc:
         raise failure(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        typer.echo(f"warning: listening on {host}: whoever reaches this address can read the articles and judge",
+                   err=True)
     serve(make_app(corpus, store, hosts=allowed_hosts(host)), sock, ready=lambda url: typer.echo(
         f"review: {url} ({sum(map(len, corpus.events.values()))} events; judgments in {store.location}; "
         "Ctrl-C stops)", err=True))
