@@ -322,21 +322,6 @@ def entities(
         raise typer.Exit(1)
 
 
-class SparkInput(str, Enum):
-    jsonl = "jsonl"
-    parquet = "parquet"
-    text = "text"
-
-
-class SparkOutput(str, Enum):
-    jsonl = "jsonl"
-    parquet = "parquet"
-
-
-SPARK_EXTRA = "install the spark extra: pip install 'departures-extractor[spark]'"
-_SHOWN_ERRORS = 20  # error records printed on stderr when there is no --errors folder
-
-
 @app.command()
 def normalize(
     source: str = typer.Argument(..., help="A text file (UTF-8, GBK or Big5), or - for stdin."),
