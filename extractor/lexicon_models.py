@@ -133,6 +133,7 @@ class TriggersFile(Rule):
     triggers: list[Trigger]
     not_triggers: list[NotTrigger] = Field(default_factory=list)
     place_objects: list[str] = Field(default_factory=list)
+    object_markers: list[str] = Field(default_factory=list)
     former_markers: list[str]
     former_window_markers: list[str]
     join_words: list[str]

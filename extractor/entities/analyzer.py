@@ -49,6 +49,10 @@ class SentenceAnalyzer:
         self.function_chars = frozenset(lexicon.name_cues.not_in_given_name) | self.lx.name_end_cues
         self.is_word = lambda w: segmenter.word_frequency(w) >= 100
         self.right_cues = frozenset(lexicon.name_cues.strong_right_cues)
+        # verbs that take a clause or a post: never part of a post's modifier (称中国区总裁, 接任执行董事)
+        cues = lexicon.triggers.certainty
+        self.clause_verbs = frozenset(v for v in lexicon.titles.modifier_verbs if len(v) > 1) | frozenset(lexicon.triggers.speech_verbs) \
+            | frozenset(cues.reported) | frozenset(cues.rumored)
         self.org_suffixes = sorted({s.suffix for s in lexicon.org_patterns.suffixes}, key=len, reverse=True)
 
     def tag(self, sentences: list[str]) -> list[list] | None:
@@ -161,6 +165,8 @@ class SentenceAnalyzer:
 
     def step_posts(self, text: str, ents: SentenceEntities, state: StepState) -> None:
         titles = self.orgs.posts(text, state.blocked)
+        if state.model_words:
+            titles = model_merge.trim_post_modifiers(titles, state.model_words, text, self.clause_verbs)
         for mention in titles:
             ents.add(mention)
         state.blocked += [(m.start, m.end) for m in titles]

@@ -17,7 +17,9 @@ show why an entity was or was not used. The rules, in the order the analyzer app
 5. a rule person the model reads as an organization, a place or an ordinary word stands only with
    strong context: a post right before it;
 6. the model's persons are added where the rules found nothing, with context: a post right before,
-   or a departure word right after.
+   or a departure word right after;
+7. a post's modifier holds no verb, adverb, preposition or pronoun: it starts after the last one
+   (有媒体报道称中国区总裁 → 中国区总裁, 同意接任执行董事 → 执行董事).
 """
 from __future__ import annotations
 
@@ -201,3 +203,26 @@ def model_persons(text: str, words: Sequence[ModelWord], taken: list[Mention], t
         if titled or leaving:
             found.append(Mention(word.start, word.end, word.text, "PERSON", MODEL_SOURCE))
     return found
+
+
+# parts of speech that never stand inside a post's modifier (adverbs 一度/再度, pronouns, names, times);
+# verbs only where they are known to take a clause or a post (称, 接任, 盛传): many verbs also name a
+# field (感知算法总监, 执行长, 销售副总裁)
+_NOT_IN_MODIFIER = frozenset({"d", "vd", "r", "PER", "TIME"})
+
+
+def trim_post_modifiers(titles: list[Mention], words: Sequence[ModelWord], text: str,
+                        stop_verbs: frozenset[str]) -> list[Mention]:
+    """Rule 7: a post starts after the last adverb, pronoun, name, time or clause-taking verb
+    (`stop_verbs`) of its modifier."""
+    out = []
+    for title in titles:
+        head = title.value if isinstance(title.value, str) else ""
+        head_start = title.end - len(head) if head and text.endswith(head, 0, title.end) else title.end
+        stops = [w.end for w in words if title.start < w.end <= head_start and w.start >= title.start - 4
+                 and ((w.label in _NOT_IN_MODIFIER and len(w.text) >= 2) or w.text in stop_verbs)]
+        if stops:
+            start = max(stops)
+            title = Mention(start, title.end, text[start:title.end], title.label, title.source, title.value)
+        out.append(title)
+    return out

@@ -19,13 +19,16 @@ from .mentions import Mention
 
 _CJK = "\u4e00-\u9fff"
 _IS_CJK = re.compile(rf"[{_CJK}]")
-_LATIN_NAME = re.compile(r"(?<![A-Za-z.])[A-Z][a-z]+(?:[ \-][A-Z][a-z]+){1,2}(?![A-Za-z])")
+# Latin names with their accented letters (Samir Kovač, José Mourinho)
+_UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĴĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽ"
+_LOWER = "a-zß-öø-ÿāăąćĉċčďđēĕėęěĝğġģĥħĩīĭįıĵķĺļľŀłńņňŋōŏőœŕŗřśŝşšţťŧũūŭůűųŵŷźżž"
+_LATIN_NAME = re.compile(rf"(?<![A-Za-z.{_LOWER[3:]}])[{_UPPER}][{_LOWER}]+(?:[ \-][{_UPPER}][{_LOWER}]+){{1,2}}(?![A-Za-z{_LOWER[3:]}])")
 _NUMERALS = set("一二三四五六七八九十百千万两几")
 _MEASURES = set("年月日天岁个次届任位名")
 _LIST_ITEM = re.compile(r"^\s*(?:\d{1,3}|[一二三四五六七八九十]{1,3})\s*[.、．)）]\s*")
 _BRACKET = re.compile(r"^\s*[（(]([^（()）]{1,60})[）)]")
 _QUOTED = re.compile(r"[「“\"『‘]([^」”\"』’]{1,12})[」”\"』’]")
-_LATIN_ALIAS = re.compile(r"^[A-Za-z][A-Za-z.\- ']{0,40}$")
+_LATIN_ALIAS = re.compile(rf"^[{_UPPER}a-z][A-Za-z{_LOWER[3:]}.\- ']{{0,40}}$")
 _LEFT_OK = set("，,。；;：:、和与及同（(“「\"《 前原由被把让令将对\n") | {"的"}
 # ordinary words that can follow a surname-like character and still pass jieba's veto
 _LATIN_STOPWORDS = {"Team", "Lab", "Labs", "Vision", "Applied", "Brain", "Technologies", "Origin", "Materials",
@@ -122,6 +125,8 @@ class PersonFinder:
         if start == 0:
             return 1
         char = text[start - 1]
+        if char.isdigit() or char in _NUMERALS:
+            return 0  # 4000万欧元, 三万人: a count, not a surname
         if char in "、和与及":
             return 2 if not weak else 1
         if char in _LEFT_OK or not _IS_CJK.match(char):

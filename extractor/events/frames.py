@@ -22,6 +22,9 @@ _TIMED_BY = re.compile(r"(?:之后|之前|以后|以前|后|前)")
 _AFTER_EVENT = re.compile(r"(?:之?后|以后)?[，,]")
 _LIST_JOIN = re.compile(r"[，,](?=以及|及|和|还有)")
 _COORD = re.compile(r"^[^，,；;。]*?[和与及、跟][^，,；;。]*$")
+_COUNT = re.compile(r"^\s*(?:这|上述|以上)?([两二三四五六七八九十]|\d{1,2})(?:人|位|名)")
+_COUNT_VALUES = {**{c: n for n, c in enumerate("一二三四五六七八九十", 1)}, "两": 2,
+                 **{str(n): n for n in range(1, 21)}}
 
 
 @dataclass
@@ -46,6 +49,7 @@ class FrameBuilder:
         self.subjects_after = tuple(lexicon.triggers.subjects_after_cues)
         self.before_join = tuple(lexicon.triggers.before_join_cues)
         self.recruit = set(lexicon.destinations.recruit_verbs)
+        self.object_markers = tuple(lexicon.triggers.object_markers)
 
     # -- subjects ---------------------------------------------------------------------------
 
@@ -61,6 +65,21 @@ class FrameBuilder:
             chosen.insert(0, k - 1)
             k -= 1
         return chosen
+
+    def is_object(self, text: str, person: Mention) -> bool:
+        """向特朗普递交辞呈, 被特朗普免职, 任命X为: the name is another action's object or agent."""
+        head = text[max(0, person.start - 4):person.start].rstrip("了")
+        return any(head.endswith(marker) for marker in self.object_markers)
+
+    def _counted_list(self, text: str, persons, before: list[int], c_start: int, trigger_start: int) -> list[int]:  # type: ignore[no-untyped-def]
+        """Indices of the names a count (三人, 两人) at the head of the departure's clause sums up."""
+        head = text[c_start:trigger_start]
+        match = _COUNT.match(head)
+        if match is None or not before:
+            return []
+        count = _COUNT_VALUES.get(match.group(1))
+        group = self._coordinated(text, persons, before[-1], 0)
+        return group if count is not None and len(group) == count and len(group) > 1 else []
 
     def coordinated_pair(self, text: str, first: Mention, second: Mention) -> bool:
         gap = _LIST_JOIN.sub("和", text[first.end:second.start])
@@ -99,7 +118,12 @@ class FrameBuilder:
             return mention.start > 0 and text[mention.start - 1] in "在继于" and bool(_TIMED_BY.match(text, mention.end))
 
         before = [i for i in before
-                  if not any(persons[i][0].end <= s for s in speech) and not timed_by(persons[i][0])]
+                  if not any(persons[i][0].end <= s for s in speech) and not timed_by(persons[i][0])
+                  and not self.is_object(text, persons[i][0])]
+        # A、B、C与公司的合约到期，三人决定不再续约: a count of people that sums up the names before it
+        counted = self._counted_list(text, persons, before, c_start, trigger.start)
+        if counted:
+            return [persons[i] for i in counted], "subject.counted_list.v1"
         in_clause = [i for i in before if persons[i][0].start >= c_start]
         anaphors = [m for m in item.ents.of("ANAPHOR") if m.end <= trigger.start]
         if in_clause:
@@ -109,6 +133,10 @@ class FrameBuilder:
             group = self._coordinated(text, persons, last, c_start if c_start > 0 else 0)
             return [persons[i] for i in group], "subject.same_clause.v1"
         clause_anaphor = [m for m in anaphors if m.start >= c_start]
+        if clause_anaphor and before and clause_anaphor[0].text in ("他", "她"):
+            # 李某，合约于…到期，她最终选择约满离巢: the pronoun stands for the person named earlier in
+            # the sentence, not for the paragraph's last name
+            return [persons[before[0]]], "subject.anaphor_in_sentence.v1"
         if clause_anaphor and topic is not None:
             return [(None, topic[0])], "subject.anaphor.v1"
         # 从OpenAI离职后，伊利亚确定创业: the subject opens the next clause
