@@ -88,7 +88,7 @@ class Pipeline:
         candidates = self._timed("events", self.engine.candidates, analyzed)
         if not candidates:
             return []
-        about = lambda: self.engine.dominant_org(norm.text, self.normalizer.normalize(article.title).text)  # noqa: E731
+        about = self.engine.fallback_org(analyzed, norm.text, lambda: self.normalizer.normalize(article.title).text)
         groups = self._timed("events", group_candidates, candidates, about)
         return self._timed("output", self._events, article.id, groups, norm, analyzed, registry)
 

@@ -138,7 +138,7 @@ def test_an_announcement_speaks_for_its_issuer() -> None:
             "本公司董事会近日收到公司副总经理王建华先生的书面辞职报告。王建华先生因个人原因申请辞去公司副总经理职务。")
     [event] = extract(text, published_at="2024-03-02")
     assert (event.from_.organization, event.from_.position, event.reason) == ("星河股份", "副总经理", "个人原因")
-    assert any(p.rule == "org.article_dominant.v1" for p in event.provenance)
+    assert any(p.rule == "org.article_issuer.v1" for p in event.provenance)
 
 
 def test_a_brand_and_its_registered_name_are_one_organization() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import replace
+from typing import Callable
 
 from ..dates import DateFinder, PubDate
 from ..entities.analyzer import SentenceAnalyzer, StepState
@@ -21,6 +22,10 @@ from .candidate import Candidate
 from .frames import AnalyzedSentence, FrameBuilder, clause_bounds, org_entry
 
 
+# An organization named this many times more than any other is what the whole article is about: it
+# lends itself to departures told without one anywhere (a list of who left it); below that, only in
+# paragraphs that name it.
+STRONGLY_DOMINANT = 3.0
 _BRAND_BEFORE_BRACKET = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2,8}$")
 _BRACKETED = re.compile(r"^\s*[（(][^（()）]*[）)]")
 _BRACKET_GAP = re.compile(r"\s*(?:先生|女士|博士|教授)?\s*[（(][^（()）]{0,12}$")
@@ -355,19 +360,66 @@ class EventEngine:
                     break
         return out
 
-    def dominant_org(self, text: str, title: str = "") -> OrgEntry | None:
-        """An announcement says 本公司 and a roundup says 公司: the organization the article is about."""
+    def dominant_org(self, text: str, title: str = "",
+                     analyzed: list[AnalyzedSentence] = ()) -> OrgEntry | None:  # type: ignore[assignment]
+        """An announcement says 本公司 and a roundup says 公司: the organization the article is about.
+
+        Counted over the gazetteer's hits in the headline (twice) and the text, and over every
+        organization the entity stage found in the windows (names the gazetteer does not know)."""
         counts: dict[str, int] = {}
         entries: dict[str, OrgEntry] = {}
+
+        def count(entry: OrgEntry, weight: int) -> None:
+            counts[entry.canonical] = counts.get(entry.canonical, 0) + weight
+            entries.setdefault(entry.canonical, entry)
+
         for weight, part in ((2, title), (1, text)):  # the headline names what the article is about
             for hit in self.lx.org_index.hits(part):
-                entry: OrgEntry = hit.value  # type: ignore[assignment]
-                counts[entry.canonical] = counts.get(entry.canonical, 0) + weight
-                entries.setdefault(entry.canonical, entry)
+                count(hit.value, weight)  # type: ignore[arg-type]
+        known = set(counts)
+        for item in analyzed:
+            for org in item.ents.of("ORG"):
+                entry: OrgEntry = org.value  # type: ignore[assignment]
+                if entry.canonical not in known:
+                    count(entry, 1)
+        for name in [n for n in counts if n not in known and n in title]:
+            counts[name] += 2
         ranked = sorted(counts.items(), key=lambda kv: -kv[1])
         if not ranked or ranked[0][1] < 3 or (len(ranked) > 1 and ranked[1][1] * 2 > ranked[0][1]):
             return self._issuer(title + "\n" + text[:300])
+        self._dominance = ranked[0][1] / max(1, ranked[1][1] if len(ranked) > 1 else 0)
         return entries[ranked[0][0]]
+
+    def fallback_org(self, analyzed: list[AnalyzedSentence], text: str, title: Callable[[], str]):  # type: ignore[no-untyped-def]
+        """For a departure told with no organization: an announcement's issuer, or the organization the
+        article is about where the candidate's paragraph names it (a roundup about many companies
+        does not lend its headline's company to everyone in it)."""
+        cache: dict[str, OrgEntry | None] = {}
+
+        def about() -> OrgEntry | None:
+            if "about" not in cache:
+                cache["issuer"] = self._issuer(title() + "\n" + text[:300])
+                self._dominance = 0.0
+                cache["about"] = self.dominant_org(text, title(), analyzed)
+            return cache["about"]
+
+        def for_candidate(cand: Candidate) -> tuple[OrgEntry, str] | None:
+            entry = about()
+            if cache["issuer"] is not None:
+                return cache["issuer"], "org.article_issuer.v1"  # an announcement speaks for its issuer
+            if entry is None:
+                return None
+            if self._dominance >= STRONGLY_DOMINANT:
+                return entry, "org.article_dominant.v1"  # an article about one organization
+            paragraph = [a for a in analyzed if a.sentence.paragraph == cand.sentence.paragraph]
+            named = any(org.value.canonical == entry.canonical  # type: ignore[union-attr]
+                        for item in paragraph for org in item.ents.of("ORG"))
+            if named or any(h.value.canonical == entry.canonical  # type: ignore[union-attr]
+                            for h in self.lx.org_index.hits(cand.sentence.text)):
+                return entry, "org.article_dominant.v1"
+            return None
+
+        return for_candidate
 
     def _issuer(self, head: str) -> OrgEntry | None:
         """证券简称：某某股份 / 某某股份有限公司关于…的公告: the company an announcement speaks for."""

@@ -25,11 +25,13 @@ def event_id(article_id: str, person: str, organization: str | None) -> str:
 
 
 def group_candidates(
-    candidates: list[Candidate], dominant: Callable[[], OrgEntry | None] = lambda: None
+    candidates: list[Candidate],
+    dominant: Callable[[Candidate], tuple[OrgEntry, str] | None] = lambda cand: None,
 ) -> list[list[Candidate]]:
-    """Group by (person, organization); `dominant()` gives the organization the article is about, for
-    a person whose departure is told with no organization at all (本公司董事会收到…辞呈). It is only
-    asked when such a person exists, because it reads the whole article."""
+    """Group by (person, organization); `dominant(cand)` gives the organization the article is about
+    and the rule that supports it for this candidate, for a person whose departure is told with no
+    organization at all (本公司董事会收到…辞呈), or None where the candidate's paragraph does not
+    support one. It is only asked when such a person exists, because it reads the whole article."""
     groups: dict[tuple[str, str | None], list[Candidate]] = {}
     for cand in candidates:
         key = (cand.person, cand.org.canonical if cand.org else None)
@@ -45,12 +47,13 @@ def group_candidates(
             nearest = min(homes, key=lambda k: min(abs(c.sentence.start - s.sentence.start)
                                                    for c in groups[k] for s in stray))
             groups[nearest].extend(stray)
-        elif (about := dominant()) is not None:
+        elif (found := dominant(groups[(person, None)][0])) is not None:
+            about, rule = found
             stray = groups.pop((person, None))
             for cand in stray:
                 cand.org = about
                 cand.confidence -= 0.1
-                cand.note("from.organization", about.canonical, "org.article_dominant.v1")
+                cand.note("from.organization", about.canonical, rule)
             groups.setdefault((person, about.canonical), []).extend(stray)
     return list(groups.values())
 
