@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Optional
 
@@ -320,6 +321,114 @@ def entities(
         sink.finish()
     if failed:
         raise typer.Exit(1)
+
+
+class SparkInput(str, Enum):
+    jsonl = "jsonl"
+    parquet = "parquet"
+    text = "text"
+
+
+class SparkOutput(str, Enum):
+    jsonl = "jsonl"
+    parquet = "parquet"
+
+
+SPARK_EXTRA = "install the spark extra: pip install 'departures-extractor[spark]'"
+_SHOWN_ERRORS = 20  # error records printed on stderr when there is no --errors folder
+
+
+@app.command()
+def spark(
+    input: str = typer.Argument(
+        ..., help="Articles: JSON Lines, Parquet or a folder of .txt files; a file, folder or glob on any "
+                  "file system Spark reads (hdfs://, s3a://, …)."),
+    output: str = typer.Argument(..., help="Folder the events are written to, as part files."),
+    master: Optional[str] = typer.Option(
+        None, "--master", help="Spark master, e.g. local[2] or spark://host:7077.  "
+                               "[default: spark-submit's, else local[*]]"),
+    input_format: SparkInput = typer.Option(SparkInput.jsonl, "--input-format", help="How INPUT is read."),
+    output_format: SparkOutput = typer.Option(
+        SparkOutput.jsonl, "--output-format", help="SPEC JSON Lines, or Parquet with the events' fields as columns."),
+    errors: Optional[str] = typer.Option(
+        None, "--errors", help="Folder for the error records (in the output format) instead of stderr."),
+    rules: Optional[Path] = typer.Option(
+        None, "--rules", help="A folder of rule files overlaid on the shipped rules; shipped to every executor."),
+    partitions: Optional[int] = typer.Option(
+        None, "--partitions", min=1, help="Spread the articles over this many tasks.  [default: the input's splits]"),
+    published_at: Optional[str] = typer.Option(
+        None, "--published-at", help="Publication date (YYYY-MM-DD, YYYY-MM or YYYY) for articles that give none."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace OUTPUT and ERRORS when they exist."),
+) -> None:
+    """Extract departure events on Apache Spark: the same events and event ids as `extract`, as part files.
+
+    Each executor's Python worker builds the pipeline once. Broken records and failed articles become
+    error records and the job goes on. Exit 0 when every article went through, 1 when any failed or the
+    job failed, 2 for a usage error (pyspark or Java missing included).
+    """
+    import os
+    import shutil
+
+    from .datelines import parse_iso_date
+
+    try:
+        import pyspark  # noqa: F401 - only to tell a missing extra from a failing job
+    except ImportError:
+        raise usage_error(f"pyspark is not installed: {SPARK_EXTRA}")
+    launched_by_spark = "PYSPARK_GATEWAY_PORT" in os.environ  # spark-submit started this process
+    if not launched_by_spark and not os.environ.get("JAVA_HOME") and shutil.which("java") is None:
+        raise usage_error("Spark needs Java 17 or later: install a JDK or set JAVA_HOME")
+    if published_at is not None and parse_iso_date(published_at) is None:
+        raise usage_error(f"--published-at {published_at!r} is not a date: use YYYY-MM-DD (or YYYY-MM, YYYY)")
+    if rules is not None and not rules.is_dir():
+        raise usage_error(f"--rules {rules}: not a folder")
+    if _is_local(input) and not any(ch in input for ch in "*?[{") and not Path(input).exists():
+        raise usage_error(f"no such input: {input}")
+    for name, path in (("OUTPUT", output), ("--errors", errors)):
+        if path is not None and _is_local(path) and Path(path).exists() and not overwrite:
+            raise usage_error(f"{name} {path} exists: remove it or pass --overwrite")
+    if rules is not None:
+        from .pipeline import get_pipeline
+        from .rulebook import RuleFileError
+
+        try:
+            get_pipeline(rules)  # bad rules fail here, with their file and line, not in every executor
+        except RuleFileError as exc:
+            raise usage_error(str(exc))
+
+    from py4j.protocol import Py4JError
+    from pyspark.errors import PySparkException
+    from pyspark.sql import SparkSession
+
+    from .spark_job import make_session, run_job
+
+    try:
+        # a session already running in this process (a notebook, a test) is used and left running
+        created = SparkSession.getActiveSession() is None
+        session = make_session(master)
+        try:
+            summary = run_job(
+                session, input, output, input_format=input_format.value, output_format=output_format.value,
+                errors=errors, rules_dir=rules, partitions=partitions, overwrite=overwrite,
+                published_at=parse_iso_date(published_at) if published_at else None,
+                keep_errors=0 if errors is not None else _SHOWN_ERRORS,
+            )
+        finally:
+            if created:
+                session.stop()
+    except (PySparkException, Py4JError) as exc:
+        raise failure(f"the Spark job failed: {str(exc).strip().splitlines()[0] if str(exc).strip() else exc!r}")
+    for error in summary.first_errors:
+        typer.echo(f"error: {error.article_id} ({error.source}): {error.stage}: {error.reason}", err=True)
+    if summary.failures > len(summary.first_errors):
+        typer.echo(f"… {summary.failures - len(summary.first_errors)} more failed; --errors FOLDER keeps them all", err=True)
+    typer.echo(f"spark: {summary.line()}", err=True)
+    raise typer.Exit(summary.exit_code)
+
+
+def _is_local(path: str) -> bool:
+    """A plain path on this machine, as opposed to a URI (hdfs://, s3a://) only Spark can check."""
+    return "://" not in path and not path.startswith("file:")
 
 
 @app.command()
