@@ -48,7 +48,7 @@ class SentenceAnalyzer:
         # characters that end a name rather than continue it (以, 并, 则 …), for the model's name edges
         self.function_chars = frozenset(lexicon.name_cues.not_in_given_name) | self.lx.name_end_cues
         self.is_word = lambda w: segmenter.word_frequency(w) >= 100
-        self.right_cues = frozenset(lexicon.name_cues.strong_right_cues)
+        self.right_cues = frozenset(lexicon.name_cues.strong_right_cues) | self.lx.name_end_cues
         # verbs that take a clause or a post: never part of a post's modifier (称中国区总裁, 接任执行董事)
         cues = lexicon.triggers.certainty
         self.clause_verbs = frozenset(v for v in lexicon.titles.modifier_verbs if len(v) > 1) | frozenset(lexicon.triggers.speech_verbs) \
@@ -185,7 +185,7 @@ class SentenceAnalyzer:
             people, dropped = model_merge.veto_persons(people, words, ents.of("TITLE"), self.is_word)
             ents.reject(dropped)
             people += model_merge.model_persons(text, words, ents.mentions + people, ents.of("TITLE"),
-                                                ents.of("TRIGGER"), self.right_cues)
+                                                ents.of("TRIGGER"), self.right_cues, self.persons.agrees_with_surnames)
         for mention in people:
             ents.add(mention)
         state.blocked += [(m.start, m.end) for m in people]

@@ -186,9 +186,11 @@ def veto_persons(persons: list[Mention], words: Sequence[ModelWord], titles: lis
 
 
 def model_persons(text: str, words: Sequence[ModelWord], taken: list[Mention], titles: list[Mention],
-                  triggers: list[Mention], right_cues: frozenset[str]) -> list[Mention]:
-    """Rule 6: the model's persons the rules missed, with a departure word right after, or a post
-    right before and a clear right edge (punctuation or a cue such as 也, 已, 宣布: `right_cues`)."""
+                  triggers: list[Mention], right_cues: frozenset[str],
+                  chinese_name: Callable[[str], bool]) -> list[Mention]:
+    """Rule 6: the model's persons the rules missed: a Chinese name the surname table agrees with
+    (`chinese_name`: a known surname and no ordinary word), or any name with a departure word right
+    after, or a post right before and a clear right edge (punctuation or a cue such as 也, 已, 宣布)."""
     found = []
     for word in words:
         if word.label != "PER" or len(word.text) < 2:
@@ -197,10 +199,11 @@ def model_persons(text: str, words: Sequence[ModelWord], taken: list[Mention], t
             continue
         if word.start > 0 and text[word.start - 1] in _OPENERS:
             continue  # (花名“肖博”): an alias, which the rules tie to the name before it
+        # a clear right edge: the name is not the model's cut through a longer word (陈文 | 中)
         edge = word.end == len(text) or text[word.end] in right_cues or not text[word.end].isalnum()
         titled = edge and any(0 <= word.start - t.end <= 1 for t in titles)
         leaving = any(t.start >= word.end and set(text[word.end:t.start]) <= _BEFORE_DEPARTURE for t in triggers)
-        if titled or leaving:
+        if titled or leaving or (edge and chinese_name(word.text)):
             found.append(Mention(word.start, word.end, word.text, "PERSON", MODEL_SOURCE))
     return found
 

@@ -138,6 +138,14 @@ class PersonFinder:
         word = text[position:position + 2]
         return len(word) == 2 and self.freq(word) >= 100 and not (self.word_tags.get(word) or "").startswith("nr")
 
+    def agrees_with_surnames(self, name: str) -> bool:
+        """A name the model found that the surname table would accept: a known surname, one or two
+        given-name characters, and not an ordinary word or a word listed as no name."""
+        surname_len = 2 if name[:2] in self.lx.double_surnames else 1 if name[:1] in self.lx.single_surnames else 0
+        if not surname_len or not 1 <= len(name) - surname_len <= 2 or not all(_IS_CJK.match(c) for c in name):
+            return False
+        return self._plausible(name, surname_len)
+
     def _plausible(self, candidate: str, surname_len: int) -> bool:
         given = candidate[surname_len:]
         if any(c in self.lx.not_in_given_name for c in given):
@@ -266,7 +274,13 @@ class PersonFinder:
         """Aliases introduced in brackets right after a name: (花名:五福), （Drew Baglino）, （KK）."""
         match = _BRACKET.match(text[end:])
         if not match:
-            return []
+            # 周畅，花名钟煌。: an alias introduced right after the name, in the next clause
+            plain = re.match(r"\s*[，,]\s*", text[end:end + 3])
+            label = self._alias_label.match(text, end + plain.end()) if plain else None
+            if label is None:
+                return []
+            value = re.split(r"[\s，,。；;：:（(）)]", text[label.end():label.end() + 14])[0].strip("「」“”\"'『』")
+            return [(value, "persons.alias_intro.v1")] if 1 <= len(value) <= 12 else []
         inner = match.group(1).strip()
         if inner in self.lx.name_cues.transliteration_notes:
             return []

@@ -194,12 +194,16 @@ class EventEngine:
             for item, person in people:
                 if finder_pass(person) != current:
                     continue
-                if current and person.text in registry.surface_to_full:
-                    continue
-                if current == 2 and any(person.text in full for full in registry.full_names):
+                aliases = finder.aliases_after(item.ents.text, finder.strip_honorific(item.ents.text, person.end))
+                known = registry.surface_to_full.get(person.text)
+                if current and known is not None or \
+                        current == 2 and any(person.text in full for full in registry.full_names):
+                    for alias, _ in aliases:  # 周畅，花名钟煌 told after 周畅 was first named
+                        if known is not None and alias not in registry.surface_to_full:
+                            registry.add_alias(known, alias)
                     continue
                 registry.add_full(person.text)
-                for alias, _ in finder.aliases_after(item.ents.text, finder.strip_honorific(item.ents.text, person.end)):
+                for alias, _ in aliases:
                     registry.add_alias(person.text, alias)
             for full in list(registry.full_names):
                 if registry.surface_to_full.get(full) != full:

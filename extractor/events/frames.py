@@ -117,15 +117,27 @@ class FrameBuilder:
         def timed_by(mention: Mention) -> bool:
             return mention.start > 0 and text[mention.start - 1] in "在继于" and bool(_TIMED_BY.match(text, mention.end))
 
+        def possessor(mention: Mention) -> bool:  # 汪滔的高中同学…离开了大疆; not 张三的辞职
+            return text[mention.end:mention.end + 1] == "的" and not any(
+                0 <= t.start - mention.end - 1 <= 1 for t in item.ents.of("TRIGGER"))
+
         before = [i for i in before
                   if not any(persons[i][0].end <= s for s in speech) and not timed_by(persons[i][0])
-                  and not self.is_object(text, persons[i][0])]
+                  and not self.is_object(text, persons[i][0]) and not possessor(persons[i][0])]
         # A、B、C与公司的合约到期，三人决定不再续约: a count of people that sums up the names before it
         counted = self._counted_list(text, persons, before, c_start, trigger.start)
         if counted:
             return [persons[i] for i in counted], "subject.counted_list.v1"
         in_clause = [i for i in before if persons[i][0].start >= c_start]
-        anaphors = [m for m in item.ents.of("ANAPHOR") if m.end <= trigger.start]
+        # 在他之前…: a pronoun the departure is timed by is not its subject
+        anaphors = [m for m in item.ents.of("ANAPHOR") if m.end <= trigger.start and not timed_by(m)]
+        if not in_clause and self.aggregate.search(text[c_start:trigger.start]):
+            return [], ""  # 小米的联合创始人中已有三位先后离开: unnamed people
+        if anaphors and before and anaphors[0].start < persons[before[0]][0].start and topic is not None \
+                and anaphors[0].start - clause_bounds(text, anaphors[0].start)[0] <= 6 \
+                and not any(persons[i][0].start >= c_start for i in before):
+            # 2006年他申请退休，2009年应创办人X之邀回锅，…第二度从台积电退休: the sentence is about 他
+            return [(None, topic[0])], "subject.anaphor.v1"
         if in_clause:
             last = in_clause[-1]
             if anaphors and anaphors[-1].start > persons[last][0].end and topic is not None:
