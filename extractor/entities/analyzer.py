@@ -184,8 +184,13 @@ class SentenceAnalyzer:
             people = model_merge.fix_person_edges(people, words, text, hard, self.function_chars, self.is_word)
             people, dropped = model_merge.veto_persons(people, words, ents.of("TITLE"), self.is_word)
             ents.reject(dropped)
-            people += model_merge.model_persons(text, words, ents.mentions + people, ents.of("TITLE"),
+            # posts and role nouns (成员, 员工, 高管) both introduce a name
+            roles = [Mention(h.start, h.end, h.surface, "ROLE", "persons.role_noun.v1")
+                     for h in self.lx.role_index.hits(text)]
+            people += model_merge.model_persons(text, words, ents.mentions + people, ents.of("TITLE") + roles,
                                                 ents.of("TRIGGER"), self.right_cues, self.persons.agrees_with_surnames)
+            people += model_merge.list_members(text, words, people, [m for m in ents.mentions if m.label != "ORG"]
+                                               + [m for m in ents.of("ORG") if not m.source.startswith("ner.")])
         for mention in people:
             ents.add(mention)
         state.blocked += [(m.start, m.end) for m in people]

@@ -18,11 +18,13 @@ show why an entity was or was not used. The rules, in the order the analyzer app
    strong context: a post right before it;
 6. the model's persons are added where the rules found nothing, with context: a post right before,
    or a departure word right after;
-7. a post's modifier holds no verb, adverb, preposition or pronoun: it starts after the last one
-   (有媒体报道称中国区总裁 → 中国区总裁, 同意接任执行董事 → 执行董事).
+7. a post's modifier holds no adverb, pronoun or clause-taking verb: it starts after the last one
+   (有媒体报道称中国区总裁 → 中国区总裁, 同意接任执行董事 → 执行董事);
+8. a short word in a 、-list of names whose neighbour is a person is a person too.
 """
 from __future__ import annotations
 
+import re
 from typing import Callable, Protocol, Sequence
 
 from .mentions import Mention
@@ -229,3 +231,42 @@ def trim_post_modifiers(titles: list[Mention], words: Sequence[ModelWord], text:
             title = Mention(start, title.end, text[start:title.end], title.label, title.source, title.value)
         out.append(title)
     return out
+
+
+_LIST_NAME = frozenset({"PER", "ORG", "nz", "LOC"})
+
+
+def list_members(text: str, words: Sequence[ModelWord], persons: list[Mention],
+                 taken: list[Mention]) -> list[Mention]:
+    """Rule 8: a short word in a 、-list of names whose neighbour is a person is a person too
+    (秀英、蒂芙尼（Tiffany）、徐玄: the model reads 蒂芙尼 as an organization)."""
+    starts = {p.start for p in persons}
+    ends = {p.end for p in persons}
+    found = []
+    for word in words:
+        if word.label not in _LIST_NAME or not 2 <= len(word.text) <= 5 or not word.text.isalpha():
+            continue
+        if any(m.start < word.end and word.start < m.end for m in taken + persons):
+            continue
+        after = word.end
+        bracket = _TRAILING_BRACKET.match(text, after)
+        if bracket:
+            after = bracket.end()  # the item's bracketed alias
+        before_ok = word.start > 0 and text[word.start - 1] == "、" and _ends_item(text, word.start - 1, ends)
+        after_ok = text[after:after + 1] == "、" and after + 1 in starts
+        if before_ok or after_ok:
+            found.append(Mention(word.start, word.end, word.text, "PERSON", f"{MODEL_SOURCE}.list_member"))
+    return found
+
+
+_TRAILING_BRACKET = re.compile(r"[（(][^（()）]{1,30}[）)]")
+
+
+def _ends_item(text: str, separator: int, ends: set[int]) -> bool:
+    """Whether a person's name (maybe with a bracketed alias) ends right before `separator`."""
+    if separator in ends:
+        return True
+    if separator > 0 and text[separator - 1] in "）)":
+        opening = max(text.rfind("（", 0, separator), text.rfind("(", 0, separator))
+        return opening in ends
+    return False
