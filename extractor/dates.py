@@ -83,6 +83,9 @@ class DateFinder:
             rf"|[（(](?P<pd>\d{{1,2}})日[）)]"
             rf"|(?P<holiday>{alt(rules.holidays)})"
             rf"|(?P<offset>{alt(rules.offsets)})"
+            rf"|(?P<dayword>{alt(rules.day_words)})"
+            # a day told without its month (当地时间15日, 14日晚): the month in force
+            rf"|(?<![\d月年/.\-])(?P<bday>[1-9]|[12]\d|3[01])[日号](?![\d])"
         )
 
     def find(
@@ -96,6 +99,11 @@ class DateFinder:
             if match.group("offset"):
                 base = next((m for m in reversed(mentions) if m.value), context_time)
                 mention = self._offset(match, base)
+            elif match.group("dayword"):
+                mention = self._day_word(match, pub)
+            elif match.group("bday"):
+                base = next((m for m in reversed(mentions) if m.value and m.precision in ("day", "month")), context_time)
+                mention = self._bare_day(match, pub, base)
             elif match.group("holiday"):
                 year = anchor if anchor is not None else (pub.year if pub else None)
                 month = self.rules.holidays[match.group("holiday")]
@@ -177,6 +185,29 @@ class DateFinder:
                 return None
             return TimeMention(m.start(), m.end(), text, _iso(pub.year, pub.month, day), "day", False, pub.year)
         return None
+
+    def _day_word(self, m: re.Match[str], pub: PubDate | None) -> TimeMention:
+        """昨日, 今天: a day relative to publication (only where the publication day is known)."""
+        if pub is None or pub.month is None or pub.day is None:
+            return TimeMention(m.start(), m.end(), m.group(0), None, None, False)
+        day = date(pub.year, pub.month, pub.day) + timedelta(days=self.rules.day_words[m.group("dayword")])
+        return TimeMention(m.start(), m.end(), m.group(0), day.isoformat(), "day", False, day.year)
+
+    def _bare_day(self, m: re.Match[str], pub: PubDate | None, base: "TimeMention | None") -> TimeMention | None:
+        """15日: the day of the month told last in the paragraph, or else of the publication month
+        (the month before when that day is still to come)."""
+        day = int(m.group("bday"))
+        if base is not None and base.value and len(base.value) >= 7:
+            year, month = int(base.value[:4]), int(base.value[5:7])
+        elif pub is not None and pub.month is not None:
+            year, month = pub.year, pub.month
+            if pub.day is not None and day > pub.day:
+                year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+        else:
+            return None
+        if not _valid(year, month, day):
+            return None
+        return TimeMention(m.start(), m.end(), m.group(0), _iso(year, month, day), "day", False, year)
 
     def _offset(self, m: re.Match[str], base: "TimeMention | None") -> TimeMention | None:
         """一年后 after 2023年3月 → 2024 (told at the precision the offset supports)."""

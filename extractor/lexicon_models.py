@@ -134,6 +134,7 @@ class TriggersFile(Rule):
     not_triggers: list[NotTrigger] = Field(default_factory=list)
     place_objects: list[str] = Field(default_factory=list)
     object_markers: list[str] = Field(default_factory=list)
+    receipt_verbs: list[str] = Field(default_factory=list)
     former_markers: list[str]
     former_window_markers: list[str]
     join_words: list[str]
@@ -234,3 +235,4 @@ class DatesFile(Rule):
     future_markers: list[str]
     previous_month_words: list[str]
     day_words: dict[str, int]
+    vague_words: list[str] = Field(default_factory=list)

@@ -263,14 +263,33 @@ class EventEngine:
                     continue
                 out.extend(self._explicit(item, following, trigger, subjects, rule, self._context_time(analyzed, n)))
             for cand in self._implied(item, following, paragraph_topic):
-                if cand.time is None and self._context_time(analyzed, n) is not None:
+                if cand.time is None and self._context_time(analyzed, n) is not None and \
+                        not self._vague(item.ents.text):
                     cand.time = self._borrowed(self._context_time(analyzed, n), item.ents.text)
                     if cand.time is not None:
                         cand.note("date", cand.time.value, "date.paragraph_context.v1")
                 out.append(cand)
             if item.persons:
                 topic = (item.persons[-1][1], item.sentence.paragraph)
+        self._date_by_receipt(analyzed, out)
         return out
+
+    def _date_by_receipt(self, analyzed: list[AnalyzedSentence], candidates: list[Candidate]) -> None:
+        """董事会于2017年8月14日收到A、B提交的书面辞职报告: the receipt dates A's and B's departures
+        where the notice tells them without a date."""
+        for item in analyzed:
+            text = item.ents.text
+            verb = next((text.find(v) for v in self.lx.triggers.receipt_verbs if v in text), -1)
+            if verb < 0 or not item.ents.of("TRIGGER"):
+                continue
+            times = [t for t in item.ents.of("TIME") if t.end <= verb and t.value.value]  # type: ignore[union-attr]
+            named = {full for mention, full in item.persons if mention.start > verb}
+            if not times or not named:
+                continue
+            for cand in candidates:
+                if cand.time is None and cand.person in named:
+                    cand.time = times[-1].value  # type: ignore[assignment]
+                    cand.note("date", cand.time.value, "date.notice_receipt.v1")  # type: ignore[union-attr]
 
     def profiles(self, analyzed: list[AnalyzedSentence]) -> dict[str, list[tuple[str | None, str]]]:
         """Posts each person is described with anywhere in the windows: (organization, post), in order.
@@ -449,6 +468,10 @@ class EventEngine:
                 return times[-1].value
         return None
 
+    def _vague(self, text: str) -> bool:
+        """近几年相继离开: the sentence tells its own vague time, so it borrows no date."""
+        return any(word in text for word in self.lx.dates.vague_words)
+
     def _borrowed(self, time, text: str):  # type: ignore[no-untyped-def]
         """A date borrowed from an earlier sentence keeps its day only when the text says 同日."""
         if time.precision != "day" or any(w in text for w in self.lx.dates.same_day_words):
@@ -484,7 +507,7 @@ class EventEngine:
                 cand.time, date_rule = self.args.time(item, trigger, mention)
                 if cand.time is not None:
                     cand.note("date", cand.time.value, date_rule)
-            if cand.time is None and context_time is not None:
+            if cand.time is None and context_time is not None and not self._vague(item.ents.text):
                 cand.time = self._borrowed(context_time, item.ents.text)
                 cand.note("date", cand.time.value, "date.paragraph_context.v1")
             if trigger.value.destination:
