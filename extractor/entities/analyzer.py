@@ -131,16 +131,23 @@ class SentenceAnalyzer:
             return None  # 自行创立AI服务公司: a description, as the suffix finder reads it
         after = self.lx.stock_code_re.sub("", text[word.end:word.end + 20], count=1)
         after = after.lstrip(" 的")
-        if name.isascii():
+        if name.isascii() and not any(text.endswith(noun, 0, word.start) for noun in self.lx.org_patterns.category_nouns):
             return None  # Latin words the model calls organizations are often products (Surface)
         title = next(iter(self.lx.title_index.hits(after[:12])), None)
         if title is not None and title.start == 0:
             return "before_post"  # 东岳股份董事长张某, 汇添富基金的首席策略师
+        clause = text[max(0, word.start - 20):word.start]
+        clause = clause[max(clause.rfind(c) for c in "，,；;。") + 1:]
+        if clause.endswith("的") and (self.lx.join_word_index.contains_any(clause) or any(
+                h.value is not None for h in self.lx.trigger_index.hits(clause))):
+            return "described_object"  # 告别效力多年的家乐福, 加盟陈光明正在筹建的睿远基金
         before = text[max(0, word.start - 4):word.start].rstrip("了的其")
         if before.endswith("从") or any(before.endswith(h.surface) for h in self.lx.trigger_index.hits(before)
                                         if h.value is not None) or \
                 any(before.endswith(h.surface) for h in self.lx.join_word_index.hits(before)):
             return "after_departure_or_move"  # 离开凯诺, 从东岳股份离职, 加盟睿远基金
+        if any(text.endswith(noun, 0, word.start) for noun in self.lx.org_patterns.category_nouns):
+            return "after_category_noun"  # 初创公司栖木科技, 嘻哈厂牌AOMG, 零售商翠丰集团
         if after.startswith(tuple(self.lx.org_patterns.statement_verbs)):
             return "statement"  # YG发表声明, 俱乐部宣布, 球队与主教练解约
         return None

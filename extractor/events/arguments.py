@@ -141,8 +141,9 @@ class ArgumentFiller:
                     continue  # 创办人, 创立者: a founder's title, not a move
                 # a new venture is often described before its name: 创立了专注加密货币的AI初创公司EquiLibre
                 reach = 40 if hit.value == "startup" else 6
-                target = next((o for o in orgs if o.start >= hit.end and o.start - hit.end <= reach
-                               and not _CLAUSE_END.search(text[hit.end:o.start])), None)
+                target = next((o for o in orgs if o.start >= hit.end and not _CLAUSE_END.search(text[hit.end:o.start])
+                               and (o.start - hit.end <= reach or self._described_target(text, hit.end, o.start))),
+                              None)
                 if target is None or (left is not None and target.value.canonical == left.canonical):  # type: ignore[union-attr]
                     if hit.value == "startup":
                         cand.to_kind = cand.to_kind or "startup"
@@ -166,8 +167,12 @@ class ArgumentFiller:
             for hit in self.lx.join_word_index.hits(text):
                 if hit.surface in self.frames.recruit and (n > 0 or hit.start >= 0):
                     target = next((o for o in reversed(orgs) if o.end <= hit.start and hit.start - o.end <= 6), None)
-                    if target is None and orgs and orgs[0].start <= 2 and orgs[0].end <= hit.start:
-                        target = orgs[0]  # 港大其后经全球招聘，委任X为校长: the sentence's subject recruits
+                    first_person = min((m.start for m, _ in item.persons), default=len(text))
+                    if target is None and orgs and orgs[0].end <= min(hit.start, first_person) and (
+                            orgs[0].start <= 2 or any(text.endswith(n, 0, orgs[0].start)
+                                                      for n in self.lx.org_patterns.category_nouns)):
+                        # 港大其后经全球招聘，委任X为校长 / 零售商翠丰集团…任命X: the sentence's subject recruits
+                        target = orgs[0]
                     if target is not None and (left is None or target.value.canonical != left.canonical):  # type: ignore[union-attr]
                         entry = target.value  # type: ignore[assignment]
                         cand.to_org = entry.canonical
@@ -183,6 +188,13 @@ class ArgumentFiller:
                     cand.note("to.kind", cand.to_kind, "destination.kind_cue.v1")
                     break
 
+    def _described_target(self, text: str, verb_end: int, org_start: int) -> bool:
+        """加盟陈光明正在筹建的睿远基金, 加盟自动驾驶初创公司驭领智能: a destination described before its
+        name, by a clause ending in 的 or by a category noun (公司, 厂牌)."""
+        between = text[verb_end:org_start]
+        return len(between) <= 20 and (between.endswith("的") or any(
+            between.endswith(noun) for noun in self.lx.org_patterns.category_nouns))
+
     def venture_name(self, text: str, after_verb: int) -> str | None:
         """The name right after a founding verb (创办滴灌通, 创立了一家名为栖岸机器人的初创公司), when the
         text gives one rather than a description (创办了一家公司, 创立自己的公司)."""
@@ -191,7 +203,7 @@ class ArgumentFiller:
         chunk = named.group(1) if named else _VENTURE.match(rest).group(1) if _VENTURE.match(rest) else None
         if chunk is None or any(c in _NOT_IN_VENTURE for c in chunk) or chunk in self.lx.not_org_names:
             return None
-        if chunk.endswith(("公司", "企业", "机构", "团队", "项目", "业务")):
+        if chunk.endswith(("公司", "企业", "机构", "团队", "项目", "业务", "初创", "新创")):
             return None
         return chunk
 
