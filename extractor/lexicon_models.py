@@ -135,6 +135,7 @@ class TriggersFile(Rule):
     place_objects: list[str] = Field(default_factory=list)
     object_markers: list[str] = Field(default_factory=list)
     receipt_verbs: list[str] = Field(default_factory=list)
+    relation_nouns: list[str] = Field(default_factory=list)
     former_markers: list[str]
     former_window_markers: list[str]
     join_words: list[str]

@@ -270,7 +270,7 @@ class EventEngine:
                         cand.note("date", cand.time.value, "date.paragraph_context.v1")
                 out.append(cand)
             if item.persons:
-                topic = (item.persons[-1][1], item.sentence.paragraph)
+                topic = (self.frames.main_person(item), item.sentence.paragraph)
         self._date_by_receipt(analyzed, out)
         return out
 

@@ -66,6 +66,21 @@ class FrameBuilder:
             k -= 1
         return chosen
 
+    def main_person(self, item: AnalyzedSentence) -> str:
+        """Who a later 他/她 stands for: the sentence's last person that is neither the object of
+        another action (向总统, 任命X) nor someone's relation (X的同学)."""
+        text = item.ents.text
+        subjects = [full for mention, full in item.persons
+                    if not self.is_object(text, mention) and not self.is_relation_of(text, mention)]
+        return (subjects or [full for _, full in item.persons])[-1]
+
+    def is_relation_of(self, text: str, person: Mention) -> bool:
+        """汪滔的高中同学: the name owns the person the clause is about."""
+        if text[person.end:person.end + 1] != "的":
+            return False
+        after = text[person.end + 1:person.end + 7]
+        return any(word in after[:len(word) + 2] for word in self.lx.triggers.relation_nouns)
+
     def is_object(self, text: str, person: Mention) -> bool:
         """向特朗普递交辞呈, 被特朗普免职, 任命X为: the name is another action's object or agent."""
         head = text[max(0, person.start - 4):person.start].rstrip("了")
@@ -117,13 +132,10 @@ class FrameBuilder:
         def timed_by(mention: Mention) -> bool:
             return mention.start > 0 and text[mention.start - 1] in "在继于" and bool(_TIMED_BY.match(text, mention.end))
 
-        def possessor(mention: Mention) -> bool:  # 汪滔的高中同学…离开了大疆; not 张三的辞职
-            return text[mention.end:mention.end + 1] == "的" and not any(
-                0 <= t.start - mention.end - 1 <= 1 for t in item.ents.of("TRIGGER"))
-
+        speakers = [i for i in before if any(persons[i][0].end <= s for s in speech)]
         before = [i for i in before
                   if not any(persons[i][0].end <= s for s in speech) and not timed_by(persons[i][0])
-                  and not self.is_object(text, persons[i][0]) and not possessor(persons[i][0])]
+                  and not self.is_object(text, persons[i][0]) and not self.is_relation_of(text, persons[i][0])]
         # A、B、C与公司的合约到期，三人决定不再续约: a count of people that sums up the names before it
         counted = self._counted_list(text, persons, before, c_start, trigger.start)
         if counted:
@@ -145,6 +157,10 @@ class FrameBuilder:
             group = self._coordinated(text, persons, last, c_start if c_start > 0 else 0)
             return [persons[i] for i in group], "subject.same_clause.v1"
         clause_anaphor = [m for m in anaphors if m.start >= c_start]
+        if clause_anaphor and speakers and not before and clause_anaphor[0].text in ("他", "她") and \
+                persons[speakers[-1]][0].end <= clause_anaphor[0].start:
+            # 普里伯斯随后对媒体说，他前一天已私下向总统请辞: the speaker tells of himself
+            return [persons[speakers[-1]]], "subject.speaker_anaphor.v1"
         if clause_anaphor and before and clause_anaphor[0].text in ("他", "她"):
             # 李某，合约于…到期，她最终选择约满离巢: the pronoun stands for the person named earlier in
             # the sentence, not for the paragraph's last name
