@@ -142,7 +142,14 @@ def fix_person_edges(persons: list[Mention], words: Sequence[ModelWord], text: s
     out = []
     for person in persons:
         model = [w for w in _covering(words, person.start, person.end) if w.label == "PER"]
-        if len(model) == 1 and model[0].start == person.start and len(model[0].text) >= 2:
+        prefix = [w for w in words if person.start <= w.start and w.end <= (model[0].start if model else 0)]
+        if len(model) == 1 and model[0].end == person.end and model[0].start > person.start and \
+                len(model[0].text) >= 2 and prefix and all(w.label in ("v", "p", "d", "c", "u") for w in prefix):
+            # 签下勒布朗·詹姆斯: a verb before a transliterated name is not part of it
+            word = model[0]
+            person = Mention(word.start, word.end, word.text, person.label,
+                             f"{person.source}+{MODEL_SOURCE}.edge", person.value)
+        elif len(model) == 1 and model[0].start == person.start and len(model[0].text) >= 2:
             word = model[0]
             grows_into = [s for s in blocked if s[0] < word.end and word.start < s[1]
                           and not (s[0] < person.end and person.start < s[1])]

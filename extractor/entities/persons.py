@@ -201,6 +201,8 @@ class PersonFinder:
                 candidate = text[i:end]
                 if not all(_IS_CJK.match(c) for c in candidate) or not self._plausible(candidate, surname_len):
                     continue
+                if given == 1 and end < n and self._starts_word(text, end - 1):
+                    continue  # 梅任命X: a one-character given name would end inside the word 任命
                 right = self._right_strength(text, end, blocked_starts)
                 if candidate == whole:
                     right = 2  # a list item that is only a name: "7. 高修峰。"
