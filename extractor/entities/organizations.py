@@ -50,7 +50,9 @@ class OrgFinder:
         """Organizations unknown to the gazetteer: 智行合一科技有限公司, 至像科技, 两氢一氧公司."""
         found = []
         suffix_ends: list[int] = []
-        hits = self.suffix_index.hits(text)
+        # a suffix that opens a post is the post's (局 of 局长, 基金 of 基金经理)
+        starts_post = {h.start for h in self.lx.title_index.hits(text)}
+        hits = [h for h in self.suffix_index.hits(text) if h.start not in starts_post]
         # 智能 + 科技有限公司: suffixes in a row end one name
         merged: list[Hit] = []
         for hit in hits:
@@ -108,8 +110,9 @@ class OrgFinder:
         if len(suffix.suffix) >= 4:
             return True  # 智行合一科技有限公司: a registered name
         words = self.segmenter.cut(stem)
-        if any(len(w) > 1 and self.segmenter.tag_of(w).startswith("v") for w in words):
-            return False  # 说服公司, 通知公司: a verb makes it a clause
+        if (suffix.descriptive or len(suffix.suffix) < 3) and \
+                any(len(w) > 1 and self.segmenter.tag_of(w).startswith("v") for w in words):
+            return False  # 说服公司, 通知公司: a verb makes it a clause (北欧合作基金会 is a name)
         # ordinary: a common word (清洁, 机器人), not a rare dictionary entry that is also a brand (澄观)
         known = [len(w) > 1 and (self.segmenter.word_frequency(w) >= 100 or (w.isascii() and len(w) <= 3)) for w in words]
         if all(known) and suffix.descriptive:
