@@ -174,7 +174,7 @@ class Lexicon:
         sup = self.triggers.suppressors
         self.suppressor_index = PhraseIndex(
             {**{w: "denial" for w in sup.denial}, **{w: "transfer" for w in sup.transfer},
-             **{w: "negation" for w in sup.negation}}
+             **{w: "negation" for w in sup.negation}, **{w: "hypothetical" for w in sup.hypothetical}}
         )
         self.join_index = MoveIndex(
             {v.word: v.kind for v in self.destinations.join_verbs}, self.destinations.join_verb_exclusions)

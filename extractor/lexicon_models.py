@@ -127,6 +127,7 @@ class Suppressors(Rule):
     denial: list[str]
     transfer: list[str]
     negation: list[str]
+    hypothetical: list[str] = Field(default_factory=list)
 
 
 class TriggersFile(Rule):

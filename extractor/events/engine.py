@@ -255,12 +255,14 @@ class EventEngine:
             paragraph_topic = (topic[0], "") if topic and topic[1] == item.sentence.paragraph else None
             any_topic = (topic[0], "") if topic else None
             following = [a for a in analyzed[n + 1:n + 2] if a.sentence.paragraph == item.sentence.paragraph]
+            denied_next = self._denied_next(item, following)
             for trigger in item.ents.of("TRIGGER"):
                 if self.frames.is_suppressed(item, trigger):
                     continue
                 subjects, rule = self.frames.subjects(item, trigger, paragraph_topic or any_topic)
                 if rule == "subject.paragraph_topic.v1" and paragraph_topic is None:
                     continue
+                subjects = [s for s in subjects if s[1] not in denied_next]
                 out.extend(self._explicit(item, following, trigger, subjects, rule, self._context_time(analyzed, n)))
             for cand in self._implied(item, following, paragraph_topic):
                 if cand.time is None and self._context_time(analyzed, n) is not None and \
@@ -273,6 +275,18 @@ class EventEngine:
                 topic = (self.frames.main_person(item), item.sentence.paragraph)
         self._date_by_receipt(analyzed, out)
         return out
+
+    def _denied_next(self, item: AnalyzedSentence, following: list[AnalyzedSentence]) -> set[str]:
+        """有传言称X已经辞职。…该消息不实，X目前正常履职: people whose reported departure the next
+        sentence denies (it names them, or names no one)."""
+        if not following or not self.lx.certainty_index.contains_any(item.ents.text):
+            return set()  # only a report or a rumour is denied afterwards
+        nxt = following[0]
+        if not any(h.value in ("denial", "negation") for h in self.lx.suppressor_index.hits(nxt.ents.text)):
+            return set()
+        named = {full for _, full in nxt.persons}
+        mine = {full for _, full in item.persons}
+        return mine & named if named else mine
 
     def _date_by_receipt(self, analyzed: list[AnalyzedSentence], candidates: list[Candidate]) -> None:
         """董事会于2017年8月14日收到A、B提交的书面辞职报告: the receipt dates A's and B's departures
