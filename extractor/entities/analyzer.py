@@ -49,6 +49,8 @@ class SentenceAnalyzer:
         self.function_chars = frozenset(lexicon.name_cues.not_in_given_name) | self.lx.name_end_cues
         self.is_word = lambda w: segmenter.word_frequency(w) >= 100
         self.right_cues = frozenset(lexicon.name_cues.strong_right_cues) | self.lx.name_end_cues
+        # what may stand before a clause-opening name: punctuation, a column's bracket, a former marker
+        self.clause_openers = frozenset("，,。；;：:、】」）) \n原前")
         # verbs that take a clause or a post: never part of a post's modifier (称中国区总裁, 接任执行董事)
         cues = lexicon.triggers.certainty
         self.clause_verbs = frozenset(v for v in lexicon.titles.modifier_verbs if len(v) > 1) | frozenset(lexicon.triggers.speech_verbs) \
@@ -119,6 +121,12 @@ class SentenceAnalyzer:
         for mention in state.orgs:
             ents.add(mention)
 
+    def not_org_before_post(self, name: str) -> bool:
+        """A post's modifier that is no organization: a region (华中区), a unit (研发中心), a listed non-name."""
+        patterns = self.lx.org_patterns
+        return name in self.lx.not_org_names or any(name.endswith(u) for u in patterns.unit_suffixes) \
+            or any(r in name for r in patterns.region_words)
+
     def org_context(self, text: str, word) -> str | None:  # type: ignore[no-untyped-def]
         """What gives a model organization a role in the sentence (see model_merge rule 3), or None."""
         name = word.text
@@ -174,6 +182,12 @@ class SentenceAnalyzer:
         titles = self.orgs.posts(text, state.blocked)
         if state.model_words:
             titles = model_merge.trim_post_modifiers(titles, state.model_words, text, self.clause_verbs)
+            orgs, titles = model_merge.orgs_before_posts(
+                text, titles, state.model_words, self.clause_openers, self.is_word, self.not_org_before_post,
+                self.org_entry_for)
+            for org in orgs:
+                ents.add(org)
+            state.orgs += orgs
         for mention in titles:
             ents.add(mention)
         state.blocked += [(m.start, m.end) for m in titles]

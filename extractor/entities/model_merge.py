@@ -20,7 +20,10 @@ show why an entity was or was not used. The rules, in the order the analyzer app
    or a departure word right after;
 7. a post's modifier holds no adverb, pronoun or clause-taking verb: it starts after the last one
    (有媒体报道称中国区总裁 → 中国区总裁, 同意接任执行董事 → 执行董事);
-8. a short word in a 、-list of names whose neighbour is a person is a person too.
+8. a short word in a 、-list of names whose neighbour is a person is a person too;
+9. an unknown name before a post before a person is the organization (北岭雄鹰主教练韩卫东): the
+   post's modifier, when it opens its clause, is a place or organization word with more after it
+   (not a bare place), and not a region (华中区) or a unit.
 """
 from __future__ import annotations
 
@@ -277,3 +280,29 @@ def _ends_item(text: str, separator: int, ends: set[int]) -> bool:
         opening = max(text.rfind("（", 0, separator), text.rfind("(", 0, separator))
         return opening in ends
     return False
+
+
+_NAME_PARTS = frozenset({"LOC", "ORG", "nz", "n", "nw", "j", "an", "a"})
+
+
+def orgs_before_posts(text: str, titles: list[Mention], words: Sequence[ModelWord], clause_openers: frozenset[str],
+                      is_word: Callable[[str], bool], not_names: Callable[[str], bool],
+                      make_entry: Callable[[str], object]) -> tuple[list[Mention], list[Mention]]:
+    """Rule 9: split `X + post` before a person into an organization and the post. Gives the new
+    organizations and the posts, trimmed to their head where an organization was split off."""
+    orgs, out = [], []
+    for title in titles:
+        head = title.value if isinstance(title.value, str) else ""
+        head_start = title.end - len(head) if head and text.endswith(head, 0, title.end) else title.end
+        name = text[title.start:head_start]
+        follower = next((w for w in words if w.start == title.end), None)
+        opens = title.start == 0 or text[title.start - 1] in clause_openers
+        inner = [w for w in words if title.start <= w.start and w.end <= head_start]
+        covered = sum(len(w.text) for w in inner) == len(name)
+        if (2 <= len(name) <= 8 and opens and follower is not None and follower.label == "PER" and covered
+                and all(w.label in _NAME_PARTS for w in inner)
+                and any(w.label in ("LOC", "ORG") for w in inner) and len(inner) >= 2 and not not_names(name)):
+            orgs.append(Mention(title.start, head_start, name, "ORG", "orgs.before_post.v1", make_entry(name)))
+            title = Mention(head_start, title.end, text[head_start:title.end], title.label, title.source, title.value)
+        out.append(title)
+    return orgs, out

@@ -167,11 +167,19 @@ class FrameBuilder:
             return [persons[before[0]]], "subject.anaphor_in_sentence.v1"
         if clause_anaphor and topic is not None:
             return [(None, topic[0])], "subject.anaphor.v1"
-        # 从OpenAI离职后，伊利亚确定创业: the subject opens the next clause
-        if _AFTER_EVENT.match(text, trigger.end):
-            opening = [i for i, (m, _) in enumerate(persons) if 0 <= m.start - c_end <= 2]
-            if opening:
-                return [persons[opening[0]]], "subject.next_clause.v1"
+        # 从OpenAI离职后，伊利亚确定创业 / 离开星衡智能后，前算法负责人X加盟了Y: the subject opens the
+        # next clause, maybe after its post
+        left = self.org_after_trigger(item, trigger)
+        if _AFTER_EVENT.match(text, trigger.end) or (left is not None and _AFTER_EVENT.match(text, left.end)):
+            described = item.ents.of("TITLE") + item.ents.of("ORG") + item.ents.of("UNIT") + item.ents.of("TIME")
+            for i, (m, _) in enumerate(persons):
+                if not 0 <= m.start - c_end <= 16:
+                    continue
+                gap = [k for k in range(c_end + 1, m.start)
+                       if not any(d.start <= k < d.end for d in described) and text[k] not in "，, 原前的"]
+                if len(gap) <= 2:
+                    return [persons[i]], "subject.next_clause.v1"
+                break
         head = text[c_start:trigger.start]
         if before and not self.aggregate.search(head):
             last = before[-1]
