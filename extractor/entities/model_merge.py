@@ -205,14 +205,17 @@ def model_persons(text: str, words: Sequence[ModelWord], taken: list[Mention], t
     after, or a post right before and a clear right edge (punctuation or a cue such as 也, 已, 宣布)."""
     found = []
     for word in words:
-        if word.label != "PER" or len(word.text) < 2:
-            continue
+        if word.label != "PER" or len(word.text) < 2 or word.text.isascii():
+            continue  # Latin names are the rules' (the model calls words such as Tech names)
         if any(m.start < word.end and word.start < m.end for m in taken):
             continue
         if word.start > 0 and text[word.start - 1] in _OPENERS:
             continue  # (花名“肖博”): an alias, which the rules tie to the name before it
-        # a clear right edge: the name is not the model's cut through a longer word (陈文 | 中)
-        edge = word.end == len(text) or text[word.end] in right_cues or not text[word.end].isalnum()
+        # a clear right edge: the name is not the model's cut through a longer word (陈文 | 中): a cue,
+        # punctuation, or a next word of two characters or more (林语桐 | 选择)
+        following = next((w for w in words if w.start == word.end), None)
+        edge = word.end == len(text) or text[word.end] in right_cues or not text[word.end].isalnum() or (
+            following is not None and len(following.text) >= 2)
         titled = edge and any(0 <= word.start - t.end <= 1 for t in titles)
         leaving = any(t.start >= word.end and set(text[word.end:t.start]) <= _BEFORE_DEPARTURE for t in triggers)
         if titled or leaving or (edge and chinese_name(word.text)):

@@ -66,6 +66,14 @@ class FrameBuilder:
             k -= 1
         return chosen
 
+    def _only_descriptors(self, item: AnalyzedSentence, start: int, end: int) -> bool:
+        """Whether text[start:end] only describes a person: posts, role nouns, and a short noun (经济学家)."""
+        text = item.ents.text
+        covered = [m for m in item.ents.mentions if m.label in ("TITLE", "ORG", "UNIT")]
+        covered += self.lx.role_index.hits(text)  # type: ignore[arg-type]
+        rest = [k for k in range(start, end) if not any(m.start <= k < m.end for m in covered)]
+        return len(rest) <= 5 and not any(text[k] in "，,。；;" for k in rest)
+
     def main_person(self, item: AnalyzedSentence) -> str:
         """Who a later 他/她 stands for: the sentence's last person that is neither the object of
         another action (向总统, 任命X) nor someone's relation (X的同学)."""
@@ -108,10 +116,12 @@ class FrameBuilder:
         persons = item.persons
         before = [i for i, (m, _) in enumerate(persons) if m.end <= trigger.start]
         after_in_clause = [i for i, (m, _) in enumerate(persons) if trigger.end <= m.start < c_end]
-        # 接替退休的祈耀年 / 离职的王某: the person the departure word describes
-        if text[trigger.end:trigger.end + 1] == "的":
-            described = [i for i, (m, _) in enumerate(persons) if 1 <= m.start - trigger.end <= 2]
-            if described:
+        # 接替退休的祈耀年 / 离职的王某 / 辞去北辰大学教职的经济学家程立华: the person the departure
+        # (with its object) describes
+        of = text.find("的", trigger.end, min(c_end, trigger.end + 13))
+        if of >= 0 and not any(p.start < of for p, _ in persons if p.start >= trigger.end):
+            described = [i for i, (m, _) in enumerate(persons) if 1 <= m.start - of <= 8 and m.start < c_end]
+            if described and self._only_descriptors(item, of + 1, persons[described[0]][0].start):
                 return [persons[described[0]]], "subject.described_by_departure.v1"
         fired_active = trigger.value.kind == "fired" and not trigger.text.startswith("被")
         if fired_active and after_in_clause:
