@@ -61,8 +61,15 @@ class OrgSuffix(Rule):
     reason: Optional[str] = None
 
 
+class GroupNoun(Rule):
+    noun: str = Field(min_length=1)
+    kind: OrgKind
+    reason: Optional[str] = None
+
+
 class OrgPatternsFile(Rule):
     suffixes: list[OrgSuffix]
+    group_nouns: list[GroupNoun] = Field(default_factory=list)
     unit_suffixes: list[str]
     remit_verbs: list[str]
     category_nouns: list[str]

@@ -56,6 +56,7 @@ class SentenceAnalyzer:
         self.clause_verbs = frozenset(v for v in lexicon.titles.modifier_verbs if len(v) > 1) | frozenset(lexicon.triggers.speech_verbs) \
             | frozenset(cues.reported) | frozenset(cues.rumored)
         self.org_suffixes = sorted({s.suffix for s in lexicon.org_patterns.suffixes}, key=len, reverse=True)
+        self.group_nouns = {g.noun: g.kind for g in lexicon.org_patterns.group_nouns}
 
     def tag(self, sentences: list[str]) -> list[list] | None:
         """The model's words for many sentences in one batch (None without a model)."""
@@ -118,8 +119,17 @@ class SentenceAnalyzer:
             ents.reject(dropped)
             state.orgs += [m for m in added if not overlaps((m.start, m.end), state.suspect)
                            and m.text not in self.lx.not_org_names]
+            state.orgs += model_merge.orgs_after_group_nouns(
+                text, words, self.group_nouns, ents.mentions + state.orgs, self._name_stops(text), self.is_word,
+                lambda name, kind: OrgEntry(name, kind))
         for mention in state.orgs:
             ents.add(mention)
+
+    def _name_stops(self, text: str):  # type: ignore[no-untyped-def]
+        """Offsets where a group's name must end: a post, a role noun or a departure word starts."""
+        starts = {h.start for h in self.lx.title_index.hits(text)} | {h.start for h in self.lx.role_index.hits(text)} \
+            | {h.start for h in self.lx.trigger_index.hits(text) if h.value is not None}
+        return lambda offset: offset in starts
 
     def not_org_before_post(self, name: str) -> bool:
         """A post's modifier that is no organization: a region (华中区), a unit (研发中心), a listed non-name."""

@@ -23,7 +23,8 @@ show why an entity was or was not used. The rules, in the order the analyzer app
 8. a short word in a 、-list of names whose neighbour is a person is a person too;
 9. an unknown name before a post before a person is the organization (北岭雄鹰主教练韩卫东): the
    post's modifier, when it opens its clause, is a place or organization word with more after it
-   (not a bare place), and not a region (华中区) or a unit.
+   (not a bare place), and not a region (华中区) or a unit;
+10. one or two name-like words right after a group noun (女子组合星芒少女, CBA球队东海鲨鱼) name the group.
 """
 from __future__ import annotations
 
@@ -309,3 +310,33 @@ def orgs_before_posts(text: str, titles: list[Mention], words: Sequence[ModelWor
             title = Mention(head_start, title.end, text[head_start:title.end], title.label, title.source, title.value)
         out.append(title)
     return orgs, out
+
+
+_GROUP_NAME_PARTS = frozenset({"n", "nz", "LOC", "ORG", "j", "nw", "PER"})
+
+
+def orgs_after_group_nouns(text: str, words: Sequence[ModelWord], nouns: dict[str, str], taken: list[Mention],
+                           stops: Callable[[int], bool], is_word: Callable[[str], bool], make_entry) -> list[Mention]:  # type: ignore[no-untyped-def]
+    """Rule 10: the name after 组合, 球队, 厂牌 …: up to two name-like words, 2 to 8 characters,
+    ending where a post, a role noun, a verb or punctuation starts (`stops(offset)`), and holding a
+    proper noun or a word no dictionary knows (球队篮球运营总裁 names no team)."""
+    found = []
+    for noun, kind in nouns.items():
+        at = text.find(noun)
+        while at >= 0:
+            start = at + len(noun)
+            parts = []
+            for word in words:
+                if word.start < start:
+                    continue
+                if word.start != (parts[-1].end if parts else start) or word.label not in _GROUP_NAME_PARTS \
+                        or stops(word.start) or len(parts) == 2:
+                    break
+                parts.append(word)
+            name = text[start:parts[-1].end] if parts else ""
+            proper = any(w.label in ("LOC", "ORG", "nz", "j", "nw", "PER") or not is_word(w.text) for w in parts)
+            if 2 <= len(name) <= 8 and proper and not any(m.start < start + len(name) and start < m.end for m in taken):
+                found.append(Mention(start, start + len(name), name, "ORG", f"orgs.after_group_noun.v1:{noun}",
+                                     make_entry(name, kind)))
+            at = text.find(noun, at + 1)
+    return found
