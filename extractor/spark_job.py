@@ -12,11 +12,14 @@ pipeline once (`get_pipeline`) and keeps it for every task it runs.
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import json
 import os
 import sys
+import tempfile
 import time
 import types
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -32,11 +35,12 @@ from pyspark.sql.types import (
     ArrayType, BooleanType, DataType, DoubleType, LongType, StringType, StructField, StructType,
 )
 
-from .ingest import DEFAULT_MAX_BYTES, document_article
-from .jsonl_input import article_from_record, read_line
-from .models import Article, DepartureEvent, ErrorRecord
-from .pipeline import get_pipeline
-from .workers import process_item
+# absolute imports: spark-submit runs this file as a script (see the end of it)
+from extractor.ingest import DEFAULT_MAX_BYTES, document_article
+from extractor.jsonl_input import article_from_record, read_line
+from extractor.models import Article, DepartureEvent, ErrorRecord
+from extractor.pipeline import get_pipeline
+from extractor.workers import process_item
 
 __all__ = [
     "ERROR_SCHEMA", "EVENT_SCHEMA", "INPUT_FORMATS", "OUTCOME_SCHEMA", "OUTPUT_FORMATS",
@@ -47,6 +51,10 @@ INPUT_FORMATS = ("jsonl", "parquet", "text")
 OUTPUT_FORMATS = ("jsonl", "parquet")
 ARTICLE_COLUMNS = ("id", "title", "text", "published_at", "url")
 
+# Default tasks per core for `run_job`: extracting a record costs about a thousand times reading it,
+# so evening the work out across cores (a 5 MB file is read as a 4.5 MB and a 0.5 MB split) is
+# worth a shuffle of the input, and the later tasks fill cores that the early ones left idle.
+TASKS_PER_CORE = 4
 # Articles per Arrow batch handed back to Spark: results stream out while a partition runs, and a
 # batch costs nothing next to extracting 64 articles (about 10 ms each).
 OUTPUT_BATCH = 64
@@ -115,13 +123,36 @@ def make_session(master: str | None = None, app_name: str = "departures", conf: 
 
 
 def ship_rules(spark: SparkSession, rules_dir: str | os.PathLike[str]) -> str:
-    """Send a rules folder (local, or any URI Spark reads) to every executor with the job's
-    files; return the name executors find it under (`SparkFiles.get(name)`)."""
+    """Send a rules folder to every executor with the job's files; return the name executors find
+    it under (`SparkFiles.get(name)`).
+
+    Spark only ships a local folder to a cluster as an archive, so a local folder is zipped first,
+    named by a digest of its files: the same rules give the same name (shipping twice is harmless)
+    and changed rules a new one. A folder on a shared file system (hdfs://, s3a://) is sent as is.
+    """
     location = os.fspath(rules_dir)
-    if "://" not in location and not location.startswith("file:"):
-        location = str(Path(location).resolve())
-    spark.sparkContext.addFile(location, recursive=True)
-    return location.rstrip("/").rsplit("/", 1)[-1]
+    if "://" in location:
+        spark.sparkContext.addFile(location, recursive=True)
+        return location.rstrip("/").rsplit("/", 1)[-1]
+    archive = _rules_archive(Path(location.removeprefix("file:")).resolve())
+    spark.sparkContext.addArchive(str(archive))
+    return archive.name
+
+
+def _rules_archive(folder: Path) -> Path:
+    files = sorted(path for path in folder.rglob("*") if path.is_file())
+    digest = hashlib.sha1()
+    for path in files:
+        digest.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    archive = Path(tempfile.gettempdir()) / "departures-rules" / f"rules-{digest.hexdigest()[:16]}.zip"
+    if not archive.exists():
+        archive.parent.mkdir(parents=True, exist_ok=True)
+        partial = archive.with_suffix(f".{os.getpid()}.partial")
+        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as bundle:
+            for path in files:
+                bundle.write(path, path.relative_to(folder).as_posix())
+        os.replace(partial, archive)  # another job building the same archive must never see half of it
+    return archive
 
 
 def read_articles(spark: SparkSession, path: str | Sequence[str], input_format: str = "jsonl") -> DataFrame:
@@ -299,11 +330,15 @@ def run_job(
     """`departures spark`: read, extract, and write events (and errors, when `errors` is given)
     as JSON Lines or Parquet part files. The extraction runs once: its outcomes are persisted
     while the outputs are written and counted. `partitions` spreads the records over that many
-    tasks first; `keep_errors` error records are kept in the summary for the caller to show."""
+    tasks first (default: the input's splits, or TASKS_PER_CORE tasks per core when there are
+    fewer); `keep_errors` error records are kept in the summary for the caller to show."""
     if output_format not in OUTPUT_FORMATS:
         raise ValueError(f"unknown output format {output_format!r}: use one of {', '.join(OUTPUT_FORMATS)}")
     started = time.monotonic()
     articles = read_articles(spark, inputs, input_format)
+    if partitions is None:
+        wanted = TASKS_PER_CORE * spark.sparkContext.defaultParallelism
+        partitions = wanted if articles.rdd.getNumPartitions() < wanted else None
     if partitions is not None:
         articles = articles.repartition(partitions)
     result = extract(articles, rules_dir=rules_dir, published_at=published_at).persist()
@@ -385,3 +420,11 @@ def _record_article(row: dict[str, Any], index: int, published_at: str | None) -
         partition = context.partitionId() if context is not None else 0
         where, label = f"partition {partition} row {index + 1}", "record"
     return article_from_record(record, where, label, published_at)
+
+
+if __name__ == "__main__":
+    # `spark-submit [options] …/extractor/spark_job.py INPUT OUTPUT [departures spark options]`:
+    # spark-submit only runs .py files, so this file stands in for the `departures spark` command.
+    from extractor.cli import app
+
+    app(["spark", *sys.argv[1:]], prog_name="spark_job.py")
