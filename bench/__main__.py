@@ -1,7 +1,10 @@
-"""`python -m bench corpus …` writes a corpus; `python -m bench run …` measures and reports."""
+"""`python -m bench corpus …` writes a corpus; `python -m bench run …` measures and reports;
+`python -m bench spark …` compares `departures spark` with `departures extract` alone."""
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
 from pathlib import Path
 
@@ -35,6 +38,15 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=int, help="workers for the scaling figure (default: all cores)")
     run.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL load figure")
 
+    spark = commands.add_parser("spark", help="only `departures spark` (local[1], local[N]) against extract --workers N")
+    spark.add_argument("--size", type=_size, default=parse_size("5MB"), help="size of the dense corpus (default 5MB)")
+    spark.add_argument("--seed", type=int, default=1)
+    spark.add_argument("--workers", type=int, help="cores and extract workers to compare (default: all cores)")
+
+    child_spark = commands.add_parser("child-spark", help=argparse.SUPPRESS)
+    child_spark.add_argument("input", type=Path)
+    child_spark.add_argument("--master", default="local[1]")
+
     child = commands.add_parser("child-extract", help=argparse.SUPPRESS)
     child.add_argument("input", type=Path)
     child.add_argument("--workers", type=int, default=1)
@@ -52,6 +64,17 @@ def main(argv: list[str] | None = None) -> int:
         from .child import main as child_main
 
         child_main(args.input, args.workers)
+        return 0
+    if args.command == "child-spark":
+        from .spark import child_spark
+
+        sys.stdout.write(json.dumps(child_spark(args.input, args.master)) + "\n")
+        return 0
+    if args.command == "spark":
+        from . import spark
+
+        section = spark.main(args.size, args.seed, args.workers or os.cpu_count() or 1)
+        sys.stdout.write(spark.render(section) + "\n")
         return 0
     from .report import render
     from .run import RESULTS_DIR, make_plan, run

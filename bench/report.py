@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from .measure import pipeline_worked
+from .spark import render as spark_render
 
 PENDING = "pending"
 _STAGE_ORDER = ("ingest", "normalize", "segment", "entities", "events", "output", "other")
@@ -69,6 +70,9 @@ def render(results: dict[str, Any]) -> str:
         parts += ["", "**Time per stage** (1 worker, share of the pipeline's wall time)", ""]
         stage_rows = [[n, *(f"{s[n]:.0%}" if n in s else "" for s in shares)] for n in names]
         parts.append(_table(["stage", "dense", "daily"], stage_rows))
+
+    if "spark" in results:
+        parts += ["", "**`departures spark`** (local mode, on the dense corpus)", "", spark_render(results["spark"])]
 
     cold, mem = results["cold_start"], results["memory"]
     small, large = mem.get("small", {}), mem.get("large", {})
