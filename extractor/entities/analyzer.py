@@ -112,7 +112,9 @@ class SentenceAnalyzer:
         orgs = [m for m in orgs if not overlaps((m.start, m.end), taken) or (m.end - m.start) > 3]
         shape = self.orgs.by_shape(text, taken + [(m.start, m.end) for m in orgs] + state.suspect)
         shape = model_merge.trim_shape_orgs(shape, words, text)
-        state.orgs = self._drop_category_descriptions(text, orgs + shape)
+        state.orgs = self._units_of_orgs(text, self._drop_category_descriptions(text, orgs + shape))
+        if words:
+            state.orgs += model_merge.proper_noun_with_suffix(text, words, self.suffix_at, ents.mentions + state.orgs)
         if words:
             added, dropped = model_merge.model_orgs(words, ents.mentions + state.orgs, self.org_entry_for,
                                                     lambda word: self.org_context(text, word))
@@ -124,6 +126,22 @@ class SentenceAnalyzer:
                 lambda name, kind: OrgEntry(name, kind))
         for mention in state.orgs:
             ents.add(mention)
+
+    def suffix_at(self, text: str, start: int):  # type: ignore[no-untyped-def]
+        """The organization suffix that starts at `start`, if any (北极光|机器人)."""
+        hit = next((h for h in self.orgs.suffix_index.hits(text[start:start + 8]) if h.start == 0), None)
+        return hit.value if hit is not None else None
+
+    def _units_of_orgs(self, text: str, orgs: list[Mention]) -> list[Mention]:
+        """北辰大学物理学院: a name right after an organization that ends like a unit is its unit."""
+        ends = {m.end for m in orgs}
+        unit_suffixes = self.lx.org_patterns.unit_suffixes
+        kept = []
+        for org in orgs:
+            if org.start in ends and org.source == "orgs.suffix_shape.v1" and any(org.text.endswith(u) for u in unit_suffixes):
+                continue  # the unit finder reads it, after the organizations
+            kept.append(org)
+        return kept
 
     def _name_stops(self, text: str):  # type: ignore[no-untyped-def]
         """Offsets where a group's name must end: a post, a role noun or a departure word starts."""

@@ -24,13 +24,16 @@ show why an entity was or was not used. The rules, in the order the analyzer app
 9. an unknown name before a post before a person is the organization (北岭雄鹰主教练韩卫东): the
    post's modifier, when it opens its clause, is a place or organization word with more after it
    (not a bare place), and not a region (华中区) or a unit;
-10. one or two name-like words right after a group noun (女子组合星芒少女, CBA球队东海鲨鱼) name the group.
+10. one or two name-like words right after a group noun (女子组合星芒少女, CBA球队东海鲨鱼) name the group;
+11. a proper noun of the model's right before an organization suffix is a name with it (北极光机器人),
+    even where the suffix finder reads the word as an ordinary one.
 """
 from __future__ import annotations
 
 import re
 from typing import Callable, Protocol, Sequence
 
+from ..lexicon import OrgEntry
 from .mentions import Mention
 
 MODEL_SOURCE = "ner.lac.v1"
@@ -148,8 +151,10 @@ def fix_person_edges(persons: list[Mention], words: Sequence[ModelWord], text: s
         model = [w for w in _covering(words, person.start, person.end) if w.label == "PER"]
         prefix = [w for w in words if person.start <= w.start and w.end <= (model[0].start if model else 0)]
         if len(model) == 1 and model[0].end == person.end and model[0].start > person.start and \
-                len(model[0].text) >= 2 and prefix and all(w.label in ("v", "p", "d", "c", "u") for w in prefix):
-            # 签下勒布朗·詹姆斯: a verb before a transliterated name is not part of it
+                len(model[0].text) >= 2 and model[0].start - person.start >= 2 and prefix and \
+                all(w.label in ("v", "p", "d", "c", "u") for w in prefix):
+            # 签下勒布朗·詹姆斯: a verb before a name is not part of it (one character may be a
+            # surname the model read as a verb: 封嘉怡)
             word = model[0]
             person = Mention(word.start, word.end, word.text, person.label,
                              f"{person.source}+{MODEL_SOURCE}.edge", person.value)
@@ -339,4 +344,23 @@ def orgs_after_group_nouns(text: str, words: Sequence[ModelWord], nouns: dict[st
                 found.append(Mention(start, start + len(name), name, "ORG", f"orgs.after_group_noun.v1:{noun}",
                                      make_entry(name, kind)))
             at = text.find(noun, at + 1)
+    return found
+
+
+def proper_noun_with_suffix(text: str, words: Sequence[ModelWord], suffix_at: Callable[[str, int], object],
+                            taken: list[Mention]) -> list[Mention]:
+    """Rule 11: a proper noun (nz, or a word the model calls an organization) followed by a suffix."""
+    found = []
+    for word in words:
+        if word.label not in ("nz", "ORG") or len(word.text) < 2 or word.text.isascii():
+            continue
+        suffix = suffix_at(text, word.end)
+        if suffix is None:
+            continue
+        end = word.end + len(suffix.suffix)  # type: ignore[attr-defined]
+        if any(m.start < end and word.start < m.end for m in taken):
+            continue
+        name = text[word.start:end]
+        found.append(Mention(word.start, end, name, "ORG", f"{MODEL_SOURCE}:proper_noun_suffix",
+                             OrgEntry(name, suffix.kind)))  # type: ignore[attr-defined]
     return found

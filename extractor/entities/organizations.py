@@ -77,10 +77,10 @@ class OrgFinder:
                     start += 1
             else:
                 start = self._extend_left(text, hit.start, floor, 16 if registered else 8)
-                # 加盟栖木科技: a move verb before the name is not part of it
-                verb = next((v for v in self.lx.join_word_index.hits(text[start:hit.start]) if v.start == 0), None)
-                if verb is not None:
-                    start += verb.end
+                # 加盟栖木科技, 随后转投北极光机器人: a move verb before the name is not part of it
+                verbs = self.lx.join_word_index.hits(text[start:hit.start])
+                if verbs:
+                    start += verbs[-1].end
             if hit.start - start < 2:
                 continue
             if len(hit.surface) == 1 and self.segmenter is not None and \
