@@ -334,12 +334,14 @@ def orgs_after_group_nouns(text: str, words: Sequence[ModelWord], nouns: dict[st
             for word in words:
                 if word.start < start:
                     continue
-                if word.start != (parts[-1].end if parts else start) or word.label not in _GROUP_NAME_PARTS \
+                if word.start != (parts[-1].end if parts else start) or \
+                        (word.label not in _GROUP_NAME_PARTS and not word.text.isascii()) \
                         or stops(word.start) or len(parts) == 2:
                     break
                 parts.append(word)
             name = text[start:parts[-1].end] if parts else ""
-            proper = any(w.label in ("LOC", "ORG", "nz", "j", "nw", "PER") or not is_word(w.text) for w in parts)
+            proper = any(w.label in ("LOC", "ORG", "nz", "j", "nw", "PER") or w.text.isascii() or not is_word(w.text)
+                         for w in parts)
             if 2 <= len(name) <= 8 and proper and not any(m.start < start + len(name) and start < m.end for m in taken):
                 found.append(Mention(start, start + len(name), name, "ORG", f"orgs.after_group_noun.v1:{noun}",
                                      make_entry(name, kind)))

@@ -142,7 +142,7 @@ class ArgumentFiller:
                 # a new venture is often described before its name: 创立了专注加密货币的AI初创公司EquiLibre
                 reach = 40 if hit.value == "startup" else 6
                 target = next((o for o in orgs if o.start >= hit.end and not _CLAUSE_END.search(text[hit.end:o.start])
-                               and (o.start - hit.end <= reach or self._described_target(text, hit.end, o.start))),
+                               and (o.start - hit.end <= reach or self.described_target(text, hit.end, o.start))),
                               None)
                 if target is None or (left is not None and target.value.canonical == left.canonical):  # type: ignore[union-attr]
                     if hit.value == "startup":
@@ -188,7 +188,7 @@ class ArgumentFiller:
                     cand.note("to.kind", cand.to_kind, "destination.kind_cue.v1")
                     break
 
-    def _described_target(self, text: str, verb_end: int, org_start: int) -> bool:
+    def described_target(self, text: str, verb_end: int, org_start: int) -> bool:
         """加盟陈光明正在筹建的睿远基金, 加盟自动驾驶初创公司驭领智能: a destination described before its
         name, by a clause ending in 的 or by a category noun (公司, 厂牌)."""
         between = text[verb_end:org_start]

@@ -350,7 +350,8 @@ class EventEngine:
                     continue  # 据称不会加入菜鸟集团
                 subject = [(m, f) for m, f in item.persons if m.end <= hit.start]
                 _, c_end = clause_bounds(text, hit.start)
-                target = next((o for o in orgs if 0 <= o.start - hit.end <= 6 and o.end <= c_end), None)
+                target = next((o for o in orgs if o.end <= c_end and o.start >= hit.end and (
+                    o.start - hit.end <= 6 or self.args.described_target(text, hit.end, o.start))), None)
                 if target is None and subject:
                     # ORG宣布NAME加盟: the organization announcing the arrival
                     target = next((o for o in reversed(orgs) if o.end <= subject[-1][0].start
@@ -371,9 +372,36 @@ class EventEngine:
                 out.setdefault(full, []).append(
                     (item.sentence.paragraph, item.sentence.start, entry.canonical, title.text if title else None, kind,
                      times[-1] if times else None))
+            for full, entry, title in self._recruited(item):
+                times = [t.value for t in item.ents.of("TIME") if t.value.value]  # type: ignore[union-attr]
+                out.setdefault(full, []).append(
+                    (item.sentence.paragraph, item.sentence.start, entry.canonical, title,
+                     self.lx.dest_kind_of_org(entry.kind), times[0] if times else None))
             if item.persons:
-                last_named = item.persons[-1][1]
+                last_named = self.frames.main_person(item)
         return out
+
+    def _recruited(self, item: AnalyzedSentence) -> list[tuple[str, OrgEntry, str | None]]:
+        """翠丰集团…发布公告，任命唐嘉年为集团新任首席执行官: the organization that recruits, names
+        or hires a person is where that person goes."""
+        text = item.ents.text
+        orgs = item.ents.of("ORG")
+        found = []
+        for hit in self.lx.join_word_index.hits(text):
+            if hit.surface not in self.frames.recruit:
+                continue
+            person = next(((m, f) for m, f in item.persons if 0 <= m.start - hit.end <= 1), None)
+            if person is None:
+                continue
+            before = [o for o in orgs if o.end <= hit.start]
+            recruiter = next((o for o in reversed(before) if hit.start - o.end <= 6), None)
+            if recruiter is None and before and not any(m.start < before[0].start for m, _ in item.persons):
+                recruiter = before[0]  # the sentence's subject
+            if recruiter is None:
+                continue
+            title = next((t.text for t in item.ents.of("TITLE") if 0 <= t.start - person[0].end <= 12), None)
+            found.append((person[1], recruiter.value, title))  # type: ignore[arg-type]
+        return found
 
     def unit_profiles(self, analyzed: list[AnalyzedSentence]) -> dict[str, list[tuple[str, str]]]:
         """Units each person is placed in anywhere in the windows: (organization, unit).
