@@ -72,8 +72,15 @@ class EventEngine:
         sentences = self.windows(all_sentences)
         if not sentences:
             return [], NameRegistry()  # most of a daily crawl: nothing that can hold a departure
-        # the statistical model reads every window sentence in one batch
-        tagged = self.analyzer.tag([s.text for s in sentences]) or [None] * len(sentences)
+        # the statistical model reads, in one batch, the sentences that can hold a departure; their
+        # neighbours, which only lend names and dates, are read by the rules alone (empty words)
+        holding = [self.can_hold_departure(s.text) for s in sentences]
+        words = self.analyzer.tag([s.text for s, hold in zip(sentences, holding) if hold])
+        if words is None:
+            tagged: list = [None] * len(sentences)
+        else:
+            found = iter(words)
+            tagged = [next(found) if hold else [] for hold in holding]
         analyzed = []
         anchor: int | None = None
         last_time = None
