@@ -12,12 +12,15 @@ show why an entity was or was not used. The rules, in the order the analyzer app
 3. the model's organizations are added where the rules found no entity and the sentence gives them
    a role: a post after them (东岳股份董事长), a departure or move word before them (离开凯诺), a
    statement they make (YG发表声明); posts then stop at them (家乐福华中区总经理 → 华中区总经理);
-4. a rule person whose edge differs from the model's by one character (张某以 → 张某, 孔维 → 孔维新)
-   takes the model's edge;
-5. a rule person the model reads as an organization, a place or an ordinary word stands only with
+4. a rule person whose edge differs from the model's by one character takes the model's edge when
+   that character explains the rules' mistake: a function character or the start of the next word
+   (张某以 → 张某, 刘某某递交 → 刘某某), a word the rules stopped at (孔维|新任 → 孔维新), a verb of two
+   characters or more before the name (签下勒布朗·詹姆斯 → 勒布朗·詹姆斯);
+5. a rule person the model reads as an organization, a place or a dictionary word stands only with
    strong context: a post right before it;
-6. the model's persons are added where the rules found nothing, with context: a post right before,
-   or a departure word right after;
+6. the model's persons are added where the rules found nothing, when the surname table agrees
+   (a known surname, no ordinary word), or with context: a post or role noun right before, or a
+   departure word right after; never a Latin name (the rules' own) or an alias in brackets;
 7. a post's modifier holds no adverb, pronoun or clause-taking verb: it starts after the last one
    (有媒体报道称中国区总裁 → 中国区总裁, 同意接任执行董事 → 执行董事);
 8. a short word in a 、-list of names whose neighbour is a person is a person too;
