@@ -27,6 +27,7 @@ CORPORA = {
     "dev": ("fixtures/dev/articles.jsonl", "fixtures/gold/dev.jsonl"),
     "holdout": ("fixtures/holdout/articles.jsonl", "fixtures/gold/holdout.jsonl"),
     "dev2": ("fixtures/dev2/articles.jsonl", "fixtures/gold/dev2.jsonl"),
+    "blind": ("fixtures/blind/articles.jsonl", "fixtures/gold/blind.jsonl"),
 }
 
 
