@@ -15,7 +15,7 @@ from .mentions import Mention
 
 _NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9\-]")  # AI-lab
 # Words that end the left edge of a shape-recognized name: verbs, particles, quantifiers.
-_LEFT_STOP = set("母子去到赴往入进的、，,。；;：:（(）)“”\"「」《》在从于和与及被是为到任向由了家个位名将又也已曾原前现即其该这那并而对给让把")
+_LEFT_STOP = set("母子去到赴往入进的、，,。；;：:（(）)“”\"「」《》在从于和与及被是为到任向由了家个位名将又也已曾原前现即其该这那并而对给让把兼")
 _TIME_IN_STEM = re.compile(r"\d+[年月日]|[年月]$")
 _LATIN_STEM = re.compile(r"^[A-Za-z][A-Za-z0-9.\- ]*\s?$")
 _GENERIC_BEFORE = ("一家", "家", "个", "这家", "那家", "该")
@@ -50,8 +50,11 @@ class OrgFinder:
         """Organizations unknown to the gazetteer: 智行合一科技有限公司, 至像科技, 两氢一氧公司."""
         found = []
         suffix_ends: list[int] = []
-        # a suffix that opens a post is the post's (局 of 局长, 基金 of 基金经理)
-        starts_post = {h.start for h in self.lx.title_index.hits(text)}
+        # a suffix that opens a post is the post's (局 of 局长, 基金 of 基金经理), and a name never runs
+        # back over a post (联网总监兼屯门医院 is 屯门医院)
+        posts = self.lx.title_index.hits(text)
+        starts_post = {h.start for h in posts}
+        post_ends = [h.end for h in posts]
         hits = [h for h in self.suffix_index.hits(text) if h.start not in starts_post]
         # 智能 + 科技有限公司: suffixes in a row end one name
         merged: list[Hit] = []
@@ -64,7 +67,7 @@ class OrgFinder:
             if any(s < hit.end and hit.start < e for s, e in taken):
                 continue
             registered = len(hit.surface) >= 4  # 有限公司: a registered name, written whole
-            floor = max([e for s, e in taken if e <= hit.start] +
+            floor = max([e for s, e in taken if e <= hit.start] + [e for e in post_ends if e <= hit.start] +
                         ([] if registered else [e for e in suffix_ends if e <= hit.start]), default=0)
             # AI公司至像科技: a name never runs across another suffix, except a registered name
             # (东方证券资产管理有限公司, 华骏智能装备股份有限公司), which holds its own
@@ -81,8 +84,8 @@ class OrgFinder:
                 verbs = self.lx.join_word_index.hits(text[start:hit.start])
                 if verbs:
                     start += verbs[-1].end
-            if hit.start - start < 2:
-                continue
+            if hit.start - start < (1 if len(hit.surface) >= 3 else 2):
+                continue  # 市财政局: a long suffix names a body after one character
             if len(hit.surface) == 1 and self.segmenter is not None and \
                     self.segmenter.word_frequency(text[hit.start - 1:hit.end]) >= 100:
                 continue  # 全球布局, 新格局: a one-character suffix inside an ordinary word

@@ -247,6 +247,12 @@ class PersonFinder:
                     break
             while start < end and text[start] in self.lx.name_end_cues:
                 start += 1
+            # 签下勒布朗·詹姆斯: an ordinary verb before the first part is not part of the name
+            first_mark = min(k for k in (text.find(m, start, end) for m in self.lx.name_cues.transliteration_marks)
+                             if k >= 0) if any(m in text[start:end] for m in self.lx.name_cues.transliteration_marks) else end
+            if first_mark - start >= 4 and self.freq(text[start:start + 2]) >= 1 and \
+                    (self.word_tags.get(text[start:start + 2]) or "")[:1] in ("v", "p", "d", "c"):
+                start += 2
             name = text[start:end]
             if len(name) >= 3 and any(m in name for m in self.lx.name_cues.transliteration_marks):
                 found.append(Mention(start, end, name, "PERSON", "persons.transliteration.v1"))
