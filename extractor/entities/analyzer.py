@@ -127,8 +127,30 @@ class SentenceAnalyzer:
         for mention in state.orgs:
             ents.add(mention)
 
+    def _names_before_posts_of_others(self, text: str, people: list[Mention], ents: SentenceEntities,
+                                      state: StepState) -> list[Mention]:
+        """蓝帆云首席运营官骆翰林: a "name" right before another person's post is that person's
+        organization, not a person (nobody is written before someone else's title)."""
+        titles = ents.of("TITLE")
+        kept = []
+        for person in people:
+            title = next((t for t in titles if t.start == person.end), None)
+            if title is not None and any(p.start == title.end for p in people) and \
+                    person.source.startswith("persons.surname_context"):
+                org = Mention(person.start, person.end, person.text, "ORG", "orgs.before_post_of_person.v1",
+                              self.org_entry_for(person.text))
+                ents.add(org)
+                state.orgs.append(org)
+                ents.reject([(person, "dropped: it stands before another person's post, as an organization")])
+                continue
+            kept.append(person)
+        return kept
+
     def suffix_at(self, text: str, start: int):  # type: ignore[no-untyped-def]
-        """The organization suffix that starts at `start`, if any (北极光|机器人)."""
+        """The organization suffix that starts at `start`, if any (北极光|机器人), but not one that opens a
+        post (局 of 局长)."""
+        if any(h.start == 0 for h in self.lx.title_index.hits(text[start:start + 8])):
+            return None
         hit = next((h for h in self.orgs.suffix_index.hits(text[start:start + 8]) if h.start == 0), None)
         return hit.value if hit is not None else None
 
@@ -240,6 +262,7 @@ class SentenceAnalyzer:
                                                 ents.of("TRIGGER"), self.right_cues, self.persons.agrees_with_surnames)
             people += model_merge.list_members(text, words, people, [m for m in ents.mentions if m.label != "ORG"]
                                                + [m for m in ents.of("ORG") if not m.source.startswith("ner.")])
+        people = self._names_before_posts_of_others(text, people, ents, state)
         for mention in people:
             ents.add(mention)
         state.blocked += [(m.start, m.end) for m in people]

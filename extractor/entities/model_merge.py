@@ -225,7 +225,8 @@ def model_persons(text: str, words: Sequence[ModelWord], taken: list[Mention], t
         following = next((w for w in words if w.start == word.end), None)
         edge = word.end == len(text) or text[word.end] in right_cues or not text[word.end].isalnum() or (
             following is not None and len(following.text) >= 2)
-        titled = edge and any(0 <= word.start - t.end <= 1 for t in titles)
+        # a post or role noun right before the name (歌手林语桐), or one 的 away with a clear right edge
+        titled = any(t.end == word.start for t in titles) or (edge and any(word.start - t.end == 1 for t in titles))
         leaving = any(t.start >= word.end and set(text[word.end:t.start]) <= _BEFORE_DEPARTURE for t in triggers)
         if titled or leaving or (edge and chinese_name(word.text)):
             found.append(Mention(word.start, word.end, word.text, "PERSON", MODEL_SOURCE))
@@ -360,9 +361,13 @@ def proper_noun_with_suffix(text: str, words: Sequence[ModelWord], suffix_at: Ca
         if word.label not in ("nz", "ORG") or len(word.text) < 2 or word.text.isascii():
             continue
         suffix = suffix_at(text, word.end)
-        if suffix is None:
+        own = suffix_at(word.text, len(word.text) - 1) if suffix is None else None
+        if suffix is None and own is None:
             continue
-        end = word.end + len(suffix.suffix)  # type: ignore[attr-defined]
+        if suffix is None:  # 青溪市审计局: the proper noun ends with a suffix of its own
+            suffix, end = own, word.end
+        else:
+            end = word.end + len(suffix.suffix)  # type: ignore[attr-defined]
         if any(m.start < end and word.start < m.end for m in taken):
             continue
         name = text[word.start:end]
