@@ -58,6 +58,8 @@ class OrgSuffix(Rule):
     descriptive: bool = Field(
         default=False,
         description="the suffix also ends plain descriptions (清洁机器人公司, 公募基金): a stem of common words is no name")
+    not_followed_by: str = Field(
+        default="", description="characters that, right after the suffix, make it part of another word (党委, 党员)")
     reason: Optional[str] = None
 
 

@@ -55,7 +55,8 @@ class OrgFinder:
         posts = self.lx.title_index.hits(text)
         starts_post = {h.start for h in posts}
         post_ends = [h.end for h in posts]
-        hits = [h for h in self.suffix_index.hits(text) if h.start not in starts_post]
+        hits = [h for h in self.suffix_index.hits(text) if h.start not in starts_post
+                and not (h.end < len(text) and text[h.end] in h.value.not_followed_by)]
         # 智能 + 科技有限公司: suffixes in a row end one name
         merged: list[Hit] = []
         for hit in hits:
@@ -80,10 +81,13 @@ class OrgFinder:
                     start += 1
             else:
                 start = self._extend_left(text, hit.start, floor, 16 if registered else 8)
-                # 加盟栖木科技, 随后转投北极光机器人: a move verb before the name is not part of it
-                verbs = self.lx.join_word_index.hits(text[start:hit.start])
+                # 加盟栖木科技, 随后转投北极光机器人, 宣布退出社会进步党: a move or departure word before
+                # the name is not part of it
+                stem_text = text[start:hit.start]
+                verbs = self.lx.join_word_index.hits(stem_text) + [
+                    h for h in self.lx.trigger_index.hits(stem_text) if h.value is not None]
                 if verbs:
-                    start += verbs[-1].end
+                    start += max(v.end for v in verbs)
             if hit.start - start < (1 if len(hit.surface) >= 3 else 2):
                 continue  # 市财政局: a long suffix names a body after one character
             if len(hit.surface) == 1 and self.segmenter is not None and \
