@@ -5,8 +5,8 @@ Each function takes the rules' mentions of one sentence and the model's words fo
 to keep, change or add; what it drops is returned with the reason, so `departures entities` can
 show why an entity was or was not used. The rules, in the order the analyzer applies them:
 
-1. a gazetteer hit the model reads as part of a longer word (华夏 in 华夏幸福, 平安 in 平安夜) or as
-   a person is dropped;
+1. a gazetteer hit the model reads as part of a longer word (华夏 in 华夏幸福, 平安 in 平安夜), as a
+   person, or right after a place (西岭|猎豹 is not 猎豹移动) is dropped;
 2. an organization found by its suffix that begins with common words the model keeps apart
    (中超球队滨海联队) starts where the model's organization starts;
 3. the model's organizations are added where the rules found no entity and the sentence gives them
@@ -94,6 +94,9 @@ def veto_gazetteer(orgs: list[Mention], words: Sequence[ModelWord], org_suffixes
                 reason = f"the model's word {word.text} ({word.label}) crosses it"
             if reason:
                 break
+        place = next((w for w in words if w.end == org.start and w.label == "LOC"), None)
+        if reason is None and place is not None and len(org.text) <= 2:
+            reason = f"a place before it ({place.text}{org.text}) names another organization"
         if reason:
             dropped.append((org, f"dropped: {reason}"))
         else:

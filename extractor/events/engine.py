@@ -308,7 +308,8 @@ class EventEngine:
             if not times or not named:
                 continue
             for cand in candidates:
-                if cand.time is None and cand.person in named:
+                borrowed = any(f == "date" and r == "date.paragraph_context.v1" for f, _, r in cand.provenance)
+                if (cand.time is None or borrowed) and cand.person in named:
                     cand.time = times[-1].value  # type: ignore[assignment]
                     cand.note("date", cand.time.value, "date.notice_receipt.v1")  # type: ignore[union-attr]
 
