@@ -42,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     spark.add_argument("--size", type=_size, default=parse_size("5MB"), help="size of the dense corpus (default 5MB)")
     spark.add_argument("--seed", type=int, default=1)
     spark.add_argument("--workers", type=int, help="cores and extract workers to compare (default: all cores)")
+    spark.add_argument("--repeats", type=int, default=1, help="interleaved runs of each, the fastest kept (default 1)")
 
     child_spark = commands.add_parser("child-spark", help=argparse.SUPPRESS)
     child_spark.add_argument("input", type=Path)
@@ -73,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "spark":
         from . import spark
 
-        section = spark.main(args.size, args.seed, args.workers or os.cpu_count() or 1)
+        section = spark.main(args.size, args.seed, args.workers or os.cpu_count() or 1, args.repeats)
         sys.stdout.write(spark.render(section) + "\n")
         return 0
     from .report import render

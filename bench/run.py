@@ -238,8 +238,9 @@ def run(plan: Plan) -> dict:
         _say(f"scaling: 1 and {plan.workers} workers on {dense.name}")
         results["scaling"] = scaling(dense, plan.workers, _in_process_rate(results, "dense"))
         _say(f"spark: local[1] and local[{plan.workers}] on {dense.name}")
-        results["spark"] = spark.compare(dense, plan.workers, results["scaling"].get(f"workers_{plan.workers}"),
-                                         _in_process_rate(results, "dense"))
+        extract_timings = {n: results["scaling"][f"workers_{n}"] for n in {1, plan.workers}
+                           if f"workers_{n}" in results["scaling"]}
+        results["spark"] = spark.compare(dense, plan.workers, extract_timings, _in_process_rate(results, "dense"))
         small, large = (corpus_file("daily", size, plan.seed) for size in (plan.memory_small, plan.memory_large))
         _say(f"peak memory: {small.name} and {large.name}")
         results["memory"] = memory(small, large, _in_process_rate(results, "daily"))

@@ -91,31 +91,42 @@ def spark_timing(path: Path, cores: int, timeout: float) -> dict:
     }
 
 
-def compare(path: Path, workers: int, extract_timing: dict | None = None, mb_per_s: Optional[float] = None) -> dict:
-    """Spark at local[1] and local[workers], and `departures extract --workers` (run here unless its
-    timing on the same corpus is given)."""
+def compare(path: Path, workers: int, extract_timings: dict[int, dict] | None = None,
+            mb_per_s: Optional[float] = None, repeats: int = 1) -> dict:
+    """Spark at local[1] and local[workers] against `departures extract --workers 1` and `--workers
+    workers` (run here unless their timings on the same corpus are given, keyed by workers). With
+    `repeats`, the runs are interleaved that many times and the fastest of each kept: on a machine
+    shared with other work, the least disturbed run."""
     from .run import _attempt, _child_timing, _say
 
-    out: dict = {"corpus": path.name, "workers": workers}
+    out: dict = {"corpus": path.name, "workers": workers, "repeats": repeats}
     reason = unavailable_reason()
     if reason is not None:
         _say(f"spark: skipped: {reason}")
         out["unavailable"] = reason
         return out
-    if extract_timing is None:
-        _say(f"spark: departures extract --workers {workers} on {path.name}")
-        extract_timing = _attempt("extract", lambda: _child_timing(path, workers, mb_per_s))
-    out["extract"] = extract_timing
     timeout = 300 + 3 * path.stat().st_size / MB / (mb_per_s or 0.05)
-    for cores in sorted({1, workers}):
-        _say(f"spark: departures spark --master local[{cores}] on {path.name}")
-        out[f"local_{cores}"] = _attempt(f"spark local[{cores}]", lambda: spark_timing(path, cores, timeout))
+    runs: dict[str, list[dict]] = {}
+    for _ in range(repeats):
+        for cores in sorted({1, workers}):
+            if extract_timings is None:
+                _say(f"spark: departures extract --workers {cores} on {path.name}")
+                runs.setdefault(f"extract_{cores}", []).append(
+                    _attempt("extract", lambda: _child_timing(path, cores, mb_per_s)))
+            _say(f"spark: departures spark --master local[{cores}] on {path.name}")
+            runs.setdefault(f"local_{cores}", []).append(
+                _attempt(f"spark local[{cores}]", lambda: spark_timing(path, cores, timeout)))
+    for name, attempts in runs.items():
+        timed = [a for a in attempts if "seconds" in a]
+        out[name] = min(timed, key=lambda a: a["seconds"]) if timed else attempts[-1]
+    for cores, timing in (extract_timings or {}).items():
+        out[f"extract_{cores}"] = timing
     one, many = out.get("local_1", {}), out.get(f"local_{workers}", {})
     if "articles_per_s" in one and "articles_per_s" in many:
         out["speedup"] = round(many["articles_per_s"] / one["articles_per_s"], 3)
         out["job_speedup"] = round(many["job_articles_per_s"] / one["job_articles_per_s"], 3)
-    if "articles_per_s" in many and "articles_per_s" in (extract_timing or {}):
-        out["spark_over_extract"] = round(many["articles_per_s"] / extract_timing["articles_per_s"], 3)
+    if "articles_per_s" in many and "articles_per_s" in out.get(f"extract_{workers}", {}):
+        out["spark_over_extract"] = round(many["articles_per_s"] / out[f"extract_{workers}"]["articles_per_s"], 3)
     peaks = [t.get("worker_peak_rss_mb") for t in (one, many) if t.get("worker_peak_rss_mb")]
     out["worker_peak_rss_mb"] = max(peaks) if peaks else None
     return out
@@ -128,8 +139,10 @@ def render(section: dict) -> str:
     if "unavailable" in section:
         return f"`departures spark`: not measured: {section['unavailable']}."
     workers = section["workers"]
-    rows = [[f"`departures extract --workers {workers}` (cold)", *_cells(section.get("extract"), True), "", ""]]
+    rows = []
     for cores in sorted({1, workers}):
+        rows.append([f"`departures extract --workers {cores}` (cold)", *_cells(section.get(f"extract_{cores}"), True),
+                     "", ""])
         entry = section.get(f"local_{cores}") or {}
         job = ([_num(entry["job_articles_per_s"]), _num(entry["job_mb_per_s"], 2)]
                if "job_articles_per_s" in entry else ["pending", "pending"])
@@ -144,12 +157,12 @@ def render(section: dict) -> str:
     return table + "\n\n" + "\n".join(notes)
 
 
-def main(size: int, seed: int, workers: int) -> dict:
+def main(size: int, seed: int, workers: int, repeats: int = 1) -> dict:
     """`python -m bench spark`: only this comparison, on a dense corpus of `size` bytes."""
     from .run import RESULTS_DIR, corpus_file, machine
 
     path = corpus_file("dense", size, seed)
-    section = {"machine": machine(), **compare(path, workers)}
+    section = {"machine": machine(), "load_average_before": os.getloadavg(), **compare(path, workers, repeats=repeats)}
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     (RESULTS_DIR / "spark.json").write_text(json.dumps(section, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return section
