@@ -146,6 +146,9 @@ class TriggersFile(Rule):
     place_objects: list[str] = Field(default_factory=list)
     object_markers: list[str] = Field(default_factory=list)
     receipt_verbs: list[str] = Field(default_factory=list)
+    affiliation_verbs: list[str] = Field(default_factory=list)
+    not_org_objects: list[str] = Field(default_factory=list)
+    not_org_object_endings: list[str] = Field(default_factory=list)
     relation_nouns: list[str] = Field(default_factory=list)
     former_markers: list[str]
     former_window_markers: list[str]

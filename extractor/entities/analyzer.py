@@ -121,6 +121,9 @@ class SentenceAnalyzer:
             ents.reject(dropped)
             state.orgs += [m for m in added if not overlaps((m.start, m.end), state.suspect)
                            and m.text not in self.lx.not_org_names]
+            state.orgs += model_merge.orgs_in_frames(
+                text, words, ents.of("TRIGGER"), self.lx.triggers.affiliation_verbs, ents.mentions + state.orgs,
+                self.not_frame_name, self.org_entry_for)
             state.orgs += model_merge.orgs_after_group_nouns(
                 text, words, self.group_nouns, ents.mentions + state.orgs, self._name_stops(text), self.is_word,
                 lambda name, kind: OrgEntry(name, kind))
@@ -170,6 +173,16 @@ class SentenceAnalyzer:
         starts = {h.start for h in self.lx.title_index.hits(text)} | {h.start for h in self.lx.role_index.hits(text)} \
             | {h.start for h in self.lx.trigger_index.hits(text) if h.value is not None}
         return lambda offset: offset in starts
+
+    def not_frame_name(self, name: str) -> bool:
+        """What a frame's slot may hold that names no organization: generic words (公司, 该公司), places
+        alone, posts and units."""
+        generic = set(self.org_suffixes) | set(self.lx.org_patterns.category_nouns) | set(self.group_nouns)
+        return name in self.lx.not_org_names or name in generic or self.lx.title_index.contains_any(name) or \
+            any(name.startswith(g) for g in ("该", "这", "那", "本", "其", "原", "前", "公司", "此")) or \
+            any(name.endswith(u) for u in self.lx.org_patterns.unit_suffixes) or \
+            any(name.endswith(p) for p in self.lx.triggers.place_objects) or \
+            any(name.endswith(w) for w in self.lx.triggers.not_org_objects + self.lx.triggers.not_org_object_endings)
 
     def not_org_before_post(self, name: str) -> bool:
         """A post's modifier that is no organization: a region (华中区), a unit (研发中心), a listed non-name."""

@@ -29,7 +29,10 @@ show why an entity was or was not used. The rules, in the order the analyzer app
    (not a bare place), and not a region (华中区) or a unit;
 10. one or two name-like words right after a group noun (女子组合星芒少女, CBA球队东海鲨鱼) name the group;
 11. a proper noun of the model's right before an organization suffix is a name with it (北极光机器人),
-    even where the suffix finder reads the word as an ordinary one.
+    even where the suffix finder reads the word as an ordinary one;
+12. frames name organizations nobody listed: 从X + a departure word (从南港海鸥转会), a departure word
+    whose object ends its clause (离开北岭雄鹰后), an affiliation verb (效力西岭猎豹十一年); X is two to
+    eight characters of the model's nouns, places and proper nouns, never a verb, a person or a time.
 """
 from __future__ import annotations
 
@@ -376,4 +379,44 @@ def proper_noun_with_suffix(text: str, words: Sequence[ModelWord], suffix_at: Ca
         name = text[word.start:end]
         found.append(Mention(word.start, end, name, "ORG", f"{MODEL_SOURCE}:proper_noun_suffix",
                              OrgEntry(name, suffix.kind)))  # type: ignore[attr-defined]
+    return found
+
+
+_FRAME_NAME_PARTS = frozenset({"n", "nz", "LOC", "ORG", "j", "nw", "an"})
+_FRAME_END = re.compile(r"(?:之后|以后|后|时|前|期间|多年|\d|[一二两三四五六七八九十]+年|[，,。；;的])")
+
+
+def orgs_in_frames(text: str, words: Sequence[ModelWord], triggers: list[Mention], affiliation: Sequence[str],
+                   taken: list[Mention], not_names: Callable[[str], bool], make_entry) -> list[Mention]:  # type: ignore[no-untyped-def]
+    """Rule 12: names in the frames 从X离职, 离开X后, 效力X."""
+    spans: list[tuple[int, int, str]] = []
+    for trigger in triggers:
+        cong = text.rfind("从", max(0, trigger.start - 10), trigger.start)
+        if cong >= 0:
+            spans.append((cong + 1, trigger.start, "from_then_departure"))
+        if trigger.value is not None and getattr(trigger.value, "object", None) == "after":
+            end = _FRAME_END.search(text, trigger.end + 1)
+            if end is not None and end.start() - trigger.end <= 9:
+                spans.append((trigger.end + (1 if text[trigger.end:trigger.end + 1] == "了" else 0), end.start(),
+                              "departure_object"))
+    for verb in affiliation:
+        at = text.find(verb)
+        while at >= 0:
+            end = _FRAME_END.search(text, at + len(verb) + 1)
+            if end is not None:
+                spans.append((at + len(verb), end.start(), "affiliation"))
+            at = text.find(verb, at + len(verb))
+    found: list[Mention] = []
+    for start, end, frame in spans:
+        name = text[start:end]
+        inner = [w for w in words if start <= w.start and w.end <= end]
+        if not 2 <= len(name) <= 8 or sum(len(w.text) for w in inner) != len(name):
+            continue  # the model's words must cover the name exactly: no cut through a word
+        if not all(w.label in _FRAME_NAME_PARTS or (w.text.isascii() and w.text.isalnum()) for w in inner):
+            continue
+        if all(w.label == "LOC" for w in inner):
+            continue  # 离开北京后: a place, not an organization
+        if not_names(name) or any(m.start < end and start < m.end for m in taken + found):
+            continue
+        found.append(Mention(start, end, name, "ORG", f"orgs.frame.v1:{frame}", make_entry(name)))
     return found
