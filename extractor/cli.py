@@ -341,9 +341,9 @@ _SHOWN_ERRORS = 20  # error records printed on stderr when there is no --errors 
 @app.command()
 def spark(
     input: str = typer.Argument(
-        ..., help="Articles: JSON Lines, Parquet or a folder of .txt files; a file, folder or glob on any "
-                  "file system Spark reads (hdfs://, s3a://, …)."),
-    output: str = typer.Argument(..., help="Folder the events are written to, as part files."),
+        ..., metavar="INPUT", help="Articles: JSON Lines, Parquet or a folder of .txt files; a file, folder or "
+                                   "glob on any file system Spark reads (hdfs://, s3a://, …)."),
+    output: str = typer.Argument(..., metavar="OUTPUT", help="Folder the events are written to, as part files."),
     master: Optional[str] = typer.Option(
         None, "--master", help="Spark master, e.g. local[2] or spark://host:7077.  "
                                "[default: spark-submit's, else local[*]]"),

@@ -11,7 +11,6 @@ import json
 import os
 import shutil
 import sys
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -25,7 +24,6 @@ pytestmark = pytest.mark.spark
 
 HAS_PYSPARK = importlib.util.find_spec("pyspark") is not None
 HAS_JAVA = shutil.which("java") is not None
-needs_pyspark = pytest.mark.skipif(not HAS_PYSPARK, reason="pyspark is not installed: pip install -e '.[spark]'")
 
 # A rules overlay that changes what the seeds give: sentences naming 阿里 read as denials.
 OVERLAY = "suppressors:\n  denial: [阿里]\n"
@@ -275,6 +273,8 @@ def test_line_numbers_count_across_splits(spark_session, corpus: Path) -> None:
 def test_existing_output_is_a_usage_error(tmp_path: Path, seeds_dir: Path) -> None:
     if not HAS_PYSPARK:
         pytest.skip("pyspark is not installed: pip install -e '.[spark]'")
+    if not HAS_JAVA:
+        pytest.skip("no java on PATH: Spark needs Java 17 or later")
     (tmp_path / "events").mkdir()
     result = invoke("spark", str(seeds_dir / "seeds.jsonl"), str(tmp_path / "events"))
     assert result.exit_code == 2 and "--overwrite" in result.output
