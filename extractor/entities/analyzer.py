@@ -121,8 +121,9 @@ class SentenceAnalyzer:
             ents.reject(dropped)
             state.orgs += [m for m in added if not overlaps((m.start, m.end), state.suspect)
                            and m.text not in self.lx.not_org_names]
+            moves = [(h.start, h.end) for h in self.lx.join_index.hits(text)]
             state.orgs += model_merge.orgs_in_frames(
-                text, words, ents.of("TRIGGER"), self.lx.triggers.affiliation_verbs, ents.mentions + state.orgs,
+                text, words, ents.of("TRIGGER"), self.lx.triggers.affiliation_verbs, moves, ents.mentions + state.orgs,
                 self.not_frame_name, self.org_entry_for)
             state.orgs += model_merge.orgs_after_group_nouns(
                 text, words, self.group_nouns, ents.mentions + state.orgs, self._name_stops(text), self.is_word,
@@ -178,6 +179,9 @@ class SentenceAnalyzer:
         """What a frame's slot may hold that names no organization: generic words (公司, 该公司), places
         alone, posts and units."""
         generic = set(self.org_suffixes) | set(self.lx.org_patterns.category_nouns) | set(self.group_nouns)
+        suffix = next((s for s in self.lx.org_patterns.suffixes if name.endswith(s.suffix) and name != s.suffix), None)
+        if suffix is not None and not self.orgs.name_like(name[:-len(suffix.suffix)], suffix):
+            return True  # 自行创立AI服务公司: a description, as the suffix finder reads it
         return name in self.lx.not_org_names or name in generic or self.lx.title_index.contains_any(name) or \
             any(name.startswith(g) for g in ("该", "这", "那", "本", "其", "原", "前", "公司", "此")) or \
             any(name.endswith(u) for u in self.lx.org_patterns.unit_suffixes) or \

@@ -383,13 +383,21 @@ def proper_noun_with_suffix(text: str, words: Sequence[ModelWord], suffix_at: Ca
 
 
 _FRAME_NAME_PARTS = frozenset({"n", "nz", "LOC", "ORG", "j", "nw", "an"})
+_MOVE_OBJECT_END = re.compile(r"(?:出任|担任|任职|，|,|。|；|;|的|$)")
 _FRAME_END = re.compile(r"(?:之后|以后|后|时|前|期间|多年|\d|[一二两三四五六七八九十]+年|[，,。；;的])")
 
 
 def orgs_in_frames(text: str, words: Sequence[ModelWord], triggers: list[Mention], affiliation: Sequence[str],
-                   taken: list[Mention], not_names: Callable[[str], bool], make_entry) -> list[Mention]:  # type: ignore[no-untyped-def]
-    """Rule 12: names in the frames 从X离职, 离开X后, 效力X."""
+                   moves: Sequence[tuple[int, int]], taken: list[Mention], not_names: Callable[[str], bool],
+                   make_entry) -> list[Mention]:  # type: ignore[no-untyped-def]
+    """Rule 12: names in the frames 从X离职, 离开X后, 效力X, and a move verb's object (转会至X, 加盟X,
+    `moves`: the spans of the move verbs)."""
     spans: list[tuple[int, int, str]] = []
+    for _, verb_end in moves:
+        start = verb_end + (1 if text[verb_end:verb_end + 1] in "了至到" else 0)
+        end = _MOVE_OBJECT_END.search(text, start + 1)
+        if end is not None:
+            spans.append((start, end.start(), "move_object"))
     for trigger in triggers:
         cong = text.rfind("从", max(0, trigger.start - 10), trigger.start)
         if cong >= 0:
@@ -416,6 +424,9 @@ def orgs_in_frames(text: str, words: Sequence[ModelWord], triggers: list[Mention
             continue
         if all(w.label == "LOC" for w in inner):
             continue  # 离开北京后: a place, not an organization
+        if frame == "move_object" and (len(inner) > 2 or not any(
+                w.label in ("LOC", "ORG", "nz", "j") or (w.text.isascii() and w.text.isalnum()) for w in inner)):
+            continue  # 加入竞队, 加盟同城对手X: a move's object must read as a name (西岭猎豹)
         if not_names(name) or any(m.start < end and start < m.end for m in taken + found):
             continue
         found.append(Mention(start, end, name, "ORG", f"orgs.frame.v1:{frame}", make_entry(name)))
