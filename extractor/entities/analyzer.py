@@ -121,7 +121,9 @@ class SentenceAnalyzer:
             ents.reject(dropped)
             state.orgs += [m for m in added if not overlaps((m.start, m.end), state.suspect)
                            and m.text not in self.lx.not_org_names]
-            moves = [(h.start, h.end) for h in self.lx.join_index.hits(text)]
+            # move verbs, and departure words whose object is the destination (转会至X)
+            moves = [(h.start, h.end) for h in self.lx.join_index.hits(text)] + [
+                (t.start, t.end) for t in ents.of("TRIGGER") if getattr(t.value, "object", None) == "destination"]
             state.orgs += model_merge.orgs_in_frames(
                 text, words, ents.of("TRIGGER"), self.lx.triggers.affiliation_verbs, moves, ents.mentions + state.orgs,
                 self.not_frame_name, self.org_entry_for)

@@ -210,8 +210,8 @@ class FrameBuilder:
         for org in item.ents.of("ORG"):
             if org.start >= trigger.end:
                 gap = text[trigger.end:org.start]
-                if len(gap) <= 3 and not _CLAUSE_BREAK.search(gap) and set(gap) <= set("了在的其原前"):
-                    return org
+                if len(gap) <= 3 and not _CLAUSE_BREAK.search(gap) and set(gap) <= set("了在的其原前至到"):
+                    return org  # 离开了X, 转会至X
                 if len(gap) <= 12 and gap.endswith("的") and not _CLAUSE_BREAK.search(gap) and \
                         not any(p.start >= trigger.end and p.end <= org.start for p, _ in item.persons):
                     return org  # 告别效力多年的家乐福: the organization left, described first
