@@ -34,6 +34,9 @@ class Positive(_Strict):
     text: str = Field(min_length=1)
     published_at: Optional[str] = None
     expect: list[Expected] = Field(min_length=1)
+    # a case the extractor does not get right yet, and why: it runs as a strict xfail, so fixing it
+    # without removing this line fails the test (and the README's known limits stay true)
+    known_limit: Optional[str] = None
 
 
 class Negative(_Strict):
@@ -64,7 +67,8 @@ def load_beats(path: Path = DATA) -> Beats:
 
 BEATS = load_beats()
 POSITIVES = [
-    pytest.param(case, id=f"{beat}-pos{i:02d}")
+    pytest.param(case, id=f"{beat}-pos{i:02d}",
+                 marks=[pytest.mark.xfail(strict=True, reason=case.known_limit)] if case.known_limit else [])
     for beat, data in BEATS
     for i, case in enumerate(data.positive, 1)
 ]
