@@ -157,11 +157,17 @@ class EventEngine:
             return
         index = PhraseIndex(dict(forms))
         for item in analyzed:
-            taken = [(m.start, m.end) for m in item.ents.mentions if m.label in ("ORG", "PERSON", "UNIT")]
+            # a short form the article introduced in full beats a guess by a frame or the model (离开澄光)
+            guessed = [m for m in item.ents.of("ORG") if m.source.startswith(("orgs.frame", MODEL_SOURCE))]
+            taken = [(m.start, m.end) for m in item.ents.mentions if m.label in ("ORG", "PERSON", "UNIT")
+                     and m not in guessed]
             added = False
             for hit in index.hits(item.ents.text):
                 if any(s < hit.end and hit.start < e for s, e in taken):
                     continue
+                for guess in [g for g in guessed if g.start < hit.end and hit.start < g.end]:
+                    item.ents.mentions.remove(guess)
+                    guessed.remove(guess)
                 for title in [t for t in item.ents.of("TITLE") if t.start <= hit.start < t.end]:
                     # 澄观智驾CTO: the post's modifier was the organization's name
                     item.ents.mentions.remove(title)
