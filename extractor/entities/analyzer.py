@@ -8,6 +8,7 @@ read and extend the sentence's `SentenceEntities`.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..dates import DateFinder, PubDate, TimeMention
@@ -202,17 +203,23 @@ class SentenceAnalyzer:
         if any(name.endswith(u) for u in self.lx.org_patterns.unit_suffixes) and \
                 not any(name.endswith(s) for s in self.org_suffixes):
             return None  # 技术委员会, XR实验室: a unit, which the unit finder reads
+        after = self.lx.stock_code_re.sub("", text[word.end:word.end + 20], count=1)
+        after = after.lstrip(" 的")
+        # a region of the company between it and the post (宜家华北区总经理)
+        region = re.match(r"^[\u4e00-\u9fff]{1,4}?(?:" + "|".join(map(re.escape, self.lx.org_patterns.region_words))
+                          + ")", after)
+        title = next(iter(self.lx.title_index.hits(after[:16])), None)
+        if title is not None and (title.start == 0 or (region is not None and title.start == region.end())) \
+                and not name.isascii():
+            return "before_post"  # 东岳股份董事长张某, 汇添富基金的首席策略师: even a name of common words
         suffix = next((s for s in self.lx.org_patterns.suffixes if name.endswith(s.suffix)), None)
         if suffix is not None and len(name) > len(suffix.suffix) and \
                 not self.orgs.name_like(name[:-len(suffix.suffix)], suffix):
             return None  # 自行创立AI服务公司: a description, as the suffix finder reads it
-        after = self.lx.stock_code_re.sub("", text[word.end:word.end + 20], count=1)
-        after = after.lstrip(" 的")
         if name.isascii() and not any(text.endswith(noun, 0, word.start) for noun in self.lx.org_patterns.category_nouns):
             return None  # Latin words the model calls organizations are often products (Surface)
-        title = next(iter(self.lx.title_index.hits(after[:12])), None)
         if title is not None and title.start == 0:
-            return "before_post"  # 东岳股份董事长张某, 汇添富基金的首席策略师
+            return "before_post"
         clause = text[max(0, word.start - 20):word.start]
         clause = clause[max(clause.rfind(c) for c in "，,；;。") + 1:]
         if clause.endswith("的") and (self.lx.join_word_index.contains_any(clause) or any(

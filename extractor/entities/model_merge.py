@@ -87,8 +87,8 @@ def veto_gazetteer(orgs: list[Mention], words: Sequence[ModelWord], org_suffixes
                 reason = f"the model reads {word.text} as a person"
             elif inside and word.label == "ORG":
                 rest = word.text[org.end - word.start:]
-                ordinary = any(rest.startswith(s) for s in org_suffixes) or is_word(rest[:2]) or is_word(rest) \
-                    or any(rest.endswith(u) for u in unit_suffixes)
+                ordinary = any(rest.startswith(s) for s in org_suffixes) or any(rest.endswith(u) for u in unit_suffixes) \
+                    or (len(rest) >= 2 and (is_word(rest[:2]) or is_word(rest)))  # not 夜 of 平安夜
                 if word.start < org.start or not ordinary:
                     reason = f"part of the model's organization {word.text}"
             elif inside and word.label != "LOC":
@@ -235,7 +235,10 @@ def model_persons(text: str, words: Sequence[ModelWord], taken: list[Mention], t
         titled = any(t.end == word.start for t in titles) or (edge and any(word.start - t.end == 1 for t in titles))
         leaving = any(t.start >= word.end and set(text[word.end:t.start]) <= _BEFORE_DEPARTURE for t in triggers)
         if titled or leaving or (edge and chinese_name(word.text)):
-            found.append(Mention(word.start, word.end, word.text, "PERSON", MODEL_SOURCE))
+            end = word.end
+            if len(word.text) >= 4 and word.text[-1] in right_cues:
+                end -= 1  # 夏斌强称将离职: the model took the verb after the name
+            found.append(Mention(word.start, end, text[word.start:end], "PERSON", MODEL_SOURCE))
     return found
 
 

@@ -147,6 +147,8 @@ class EventEngine:
                         core, stripped = core[: -len(suffix)], True
                         break
             core = next((core[len(p):] for p in places if core.startswith(p) and len(core) - len(p) >= 2), core)
+            if core.endswith(tuple(self.lx.org_patterns.place_suffixes)):
+                continue  # 青溪市政府 → 青溪市: a place, not the body's short name
             if core != org.text and core not in self.lx.org_by_surface and core not in self.lx.not_org_names:
                 forms.setdefault(core, org.value)  # type: ignore[arg-type]
         return forms
@@ -159,6 +161,7 @@ class EventEngine:
         for item in analyzed:
             # a short form the article introduced in full beats a guess by a frame or the model (离开澄光)
             guessed = [m for m in item.ents.of("ORG") if m.source.startswith(("orgs.frame", MODEL_SOURCE))]
+            guessed = [g for g in guessed if any(h.start <= g.start and g.end <= h.end for h in index.hits(item.ents.text))]
             taken = [(m.start, m.end) for m in item.ents.mentions if m.label in ("ORG", "PERSON", "UNIT")
                      and m not in guessed]
             added = False
