@@ -36,16 +36,16 @@ def _count_lines(path: Path) -> int:
 
 
 def child_extract(input_path: Path, workers: int) -> dict:
-    """Extract `input_path` with `extractor.batch.run_extract` when it exists, else with a plain
+    """Extract `input_path` with `extractor.batch.runner.run_extract` when it exists, else with a plain
     loop over the pipeline (one worker only); return timings and counts."""
     with tempfile.TemporaryDirectory(prefix="bench-child-") as scratch:
         events, errors = Path(scratch) / "events.jsonl", Path(scratch) / "errors.jsonl"
         start = time.perf_counter()
         try:
-            from extractor.batch import run_extract
+            from extractor.batch.runner import run_extract
         except ImportError:
             if workers != 1:
-                raise SystemExit("extractor.batch.run_extract is not available: only --workers 1 can run")
+                raise SystemExit("extractor.batch.runner.run_extract is not available: only --workers 1 can run")
             mode = "pipeline loop"
             _loop(input_path, events, errors)
         else:
@@ -66,7 +66,7 @@ def child_extract(input_path: Path, workers: int) -> dict:
 
 
 def _loop(input_path: Path, events: Path, errors: Path) -> None:
-    from extractor.ingest import iter_inputs
+    from extractor.ingest.inputs import iter_inputs
     from extractor.models import ErrorRecord
     from extractor.pipeline import StageError, get_pipeline
 

@@ -95,8 +95,8 @@ def departure_words() -> list[str]:
     """The rulebook's departure words in both scripts: the floor scans raw, unconverted text."""
     from opencc_pyo3 import OpenCC
 
-    from extractor.lexicon_models import TriggersFile
-    from extractor.rulebook import load_rule_file
+    from extractor.rulebook.lexicon_models import TriggersFile
+    from extractor.rulebook.loader import load_rule_file
 
     s2t = OpenCC("s2t")
     words = {t.word for t in load_rule_file("triggers", TriggersFile).triggers}
@@ -130,7 +130,7 @@ def lac_tagger_alone(texts: list[str], words: Iterable[str]) -> Timing:
     import ahocorasick
 
     from extractor.entities.lac_tagger import LacTagger
-    from extractor.sentences import split_sentences
+    from extractor.entities.sentences import split_sentences
 
     automaton = ahocorasick.Automaton()
     for word in words:
@@ -159,7 +159,7 @@ def pipeline_in_process(path: Path, events_out: Path) -> Timing:
     Stage times come from `Pipeline.stage_seconds`; ingest and output are timed here when the
     pipeline does not report them itself.
     """
-    from extractor.ingest import iter_inputs
+    from extractor.ingest.inputs import iter_inputs
     from extractor.models import ErrorRecord
     from extractor.pipeline import StageError, get_pipeline
 

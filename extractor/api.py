@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Optional, Union
 
-from .datelines import find_dateline, normalize_date
+from extractor.ingest.datelines import find_dateline, normalize_date
 from .models import Article, DepartureEvent
 from .pipeline import Pipeline, StageError, get_pipeline
 

@@ -34,7 +34,7 @@ def failure(message: str) -> typer.Exit:
 
 def check_inputs(inputs: list[str], published_at: Optional[str], rules: Optional[Path]) -> None:
     """The usage checks `extract` and `run` share: inputs exist, the date parses, rules is a folder."""
-    from .datelines import parse_iso_date
+    from extractor.ingest.datelines import parse_iso_date
 
     missing = [path for path in inputs if path != "-" and not Path(path).exists()]
     if missing:
@@ -67,8 +67,8 @@ def evaluate(
     Predicted articles missing from the gold count as false positives (warned on stderr).
     Gold articles without predictions count all their events as missed.
     """
-    from .evaluate import EvaluationInputError, evaluate_files
-    from .report import floor_failures, format_mistakes, format_table, report_dict
+    from extractor.evaluation.evaluate import EvaluationInputError, evaluate_files
+    from extractor.evaluation.report import floor_failures, format_mistakes, format_table, report_dict
 
     try:
         score = evaluate_files(gold, sys.stdin.buffer if pred == "-" else Path(pred))
@@ -179,11 +179,11 @@ def run(
     Prints a summary on stderr (articles, failures, events, departures). Exit 0 when every article went
     through, 1 when any failed or the database could not be used, 2 for a usage error.
     """
-    from .batch import BatchInterrupted
-    from .datelines import parse_iso_date
+    from extractor.batch.runner import BatchInterrupted
+    from extractor.ingest.datelines import parse_iso_date
     from .db import DatabaseError, DatabaseUrlError
-    from .rulebook import RuleFileError
-    from .runjob import run_job
+    from extractor.rulebook.loader import RuleFileError
+    from extractor.db.runjob import run_job
 
     check_inputs(inputs, published_at, rules)
     try:
@@ -235,10 +235,10 @@ def extract(
     can be finished with --resume. Exit 0 when every article went through, 1 when any failed,
     2 for a usage error.
     """
-    from .batch import BatchInterrupted, run_extract
-    from .batch_output import ResumeError
-    from .datelines import parse_iso_date
-    from .rulebook import RuleFileError
+    from extractor.batch.runner import BatchInterrupted, run_extract
+    from extractor.batch.output import ResumeError
+    from extractor.ingest.datelines import parse_iso_date
+    from extractor.rulebook.loader import RuleFileError
 
     check_inputs(inputs, published_at, rules)
     if resume and output is None:
@@ -283,13 +283,13 @@ def entities(
     Articles that cannot be read or processed are reported on stderr with their id and reason,
     and the others go on; exit 1 when any failed.
     """
-    from .batch_output import AtomicFile
-    from .datelines import parse_iso_date
-    from .entity_report import article_entities
-    from .ingest import iter_inputs
+    from extractor.batch.output import AtomicFile
+    from extractor.ingest.datelines import parse_iso_date
+    from extractor.entity_report import article_entities
+    from extractor.ingest.inputs import iter_inputs
     from .models import ErrorRecord
     from .pipeline import StageError, get_pipeline
-    from .rulebook import RuleFileError
+    from extractor.rulebook.loader import RuleFileError
 
     check_inputs(inputs, published_at, rules)
     try:
@@ -369,7 +369,7 @@ def spark(
     import os
     import shutil
 
-    from .datelines import parse_iso_date
+    from extractor.ingest.datelines import parse_iso_date
 
     try:
         import pyspark  # noqa: F401 - only to tell a missing extra from a failing job
@@ -389,7 +389,7 @@ def spark(
             raise usage_error(f"{name} {path} exists: remove it or pass --overwrite")
     if rules is not None:
         from .pipeline import get_pipeline
-        from .rulebook import RuleFileError
+        from extractor.rulebook.loader import RuleFileError
 
         try:
             get_pipeline(rules)  # bad rules fail here, with their file and line, not in every executor
@@ -443,10 +443,10 @@ def normalize(
 
     Exit 0 on success, 1 when the input cannot be read or decoded, 2 for a usage error.
     """
-    from .convert import ConverterError
-    from .decoding import DecodeError, decode_bytes
-    from .normalize import Normalizer
-    from .rulebook import RuleFileError
+    from extractor.normalize.convert import ConverterError
+    from extractor.ingest.decoding import DecodeError, decode_bytes
+    from extractor.normalize.normalizer import Normalizer
+    from extractor.rulebook.loader import RuleFileError
 
     try:
         data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
@@ -495,7 +495,7 @@ def review(
     2 for a usage error or an unreadable input.
     """
     from .db import DatabaseError, DatabaseUrlError
-    from .evaluate import EvaluationInputError
+    from extractor.evaluation.evaluate import EvaluationInputError
     from .review import EventsFileError, JudgmentFileError, export_gold as write_gold, load_corpus, open_store
     from .review.store import unjudged_events
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .dates import PubDate
-from .entities.mentions import Mention
-from .models import Article
-from .normalize import NormalizedText
-from .pipeline import Pipeline
+from extractor.entities.dates import PubDate
+from extractor.entities.mentions import Mention
+from extractor.models import Article
+from extractor.normalize.normalizer import NormalizedText
+from extractor.pipeline import Pipeline
 
 # labels worth showing: the entities and the words that open frames
 REPORTED = ("PERSON", "ORG", "UNIT", "TITLE", "TIME", "TRIGGER", "RANK")

@@ -9,13 +9,13 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from .dates import PubDate
+from extractor.entities.dates import PubDate
 from .events.engine import EventEngine
 from .events.merge import build_event, group_candidates
-from .lexicon import Lexicon, load_lexicon
+from extractor.rulebook.lexicon import Lexicon, load_lexicon
 from .models import Article, DepartureEvent
-from .normalize import NormalizedText, Normalizer
-from .segment import Segmenter
+from extractor.normalize.normalizer import NormalizedText, Normalizer
+from extractor.entities.segment import Segmenter
 
 
 class StageError(RuntimeError):

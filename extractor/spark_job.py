@@ -36,11 +36,11 @@ from pyspark.sql.types import (
 )
 
 # absolute imports: spark-submit runs this file as a script (see the end of it)
-from extractor.ingest import DEFAULT_MAX_BYTES, document_article
-from extractor.jsonl_input import article_from_record, read_line
+from extractor.ingest.inputs import DEFAULT_MAX_BYTES, document_article
+from extractor.ingest.jsonl_input import article_from_record, read_line
 from extractor.models import Article, DepartureEvent, ErrorRecord
 from extractor.pipeline import get_pipeline
-from extractor.workers import process_item
+from extractor.batch.workers import process_item
 
 __all__ = [
     "ERROR_SCHEMA", "EVENT_SCHEMA", "INPUT_FORMATS", "OUTCOME_SCHEMA", "OUTPUT_FORMATS",

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from extractor.batch import BatchInterrupted, BatchSummary, run_extract
-from extractor.batch_output import ResumeError, journal_path, partial_path
+from extractor.batch.runner import BatchInterrupted, BatchSummary, run_extract
+from extractor.batch.output import ResumeError, journal_path, partial_path
 from extractor.models import Article, DepartureEvent, FromSide, Person
 from extractor.pipeline import StageError
-from extractor.progress import ProgressBar, count_articles
-from extractor.workers import process_item
+from extractor.batch.progress import ProgressBar, count_articles
+from extractor.batch.workers import process_item
 
 
 class FakePipeline:
@@ -247,7 +247,7 @@ def slow_factory(rules_dir: Path | None) -> SlowPipeline:
 SIGTERM_SCRIPT = """
 import sys
 from pathlib import Path
-from extractor.batch import BatchInterrupted, run_extract
+from extractor.batch.runner import BatchInterrupted, run_extract
 from test_batch import slow_factory
 
 try:

@@ -11,9 +11,9 @@ from opencc_pyo3 import OpenCC
 
 from bench.__main__ import main as bench_main
 from bench.corpus import DEPARTURE_SECTION, MIXES, generate, parse_size, write_corpus
-from extractor.lexicon_models import TriggersFile
+from extractor.rulebook.lexicon_models import TriggersFile
 from extractor.models import Article
-from extractor.rulebook import load_rule_file
+from extractor.rulebook.loader import load_rule_file
 
 T2S = OpenCC("t2s")
 # The SPEC's own examples of departure words, checked besides whatever the rulebook holds.

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-import extractor.batch as batch
+import extractor.batch.runner as batch
 from extractor.cli import app
 from extractor.db import connect
 from extractor.models import Article, DepartureEvent

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import extractor.batch
+import extractor.batch.runner
 from extractor.cli import app
 from extractor.models import Article, DepartureEvent, DateValue, FromSide, Person
 from extractor.pipeline import StageError
-from extractor.rulebook import RuleFileError
+from extractor.rulebook.loader import RuleFileError
 
 
 class EchoPipeline:
@@ -42,7 +42,7 @@ def broken_rules_factory(rules_dir: Path | None = None) -> EchoPipeline:
 
 @pytest.fixture(autouse=True)
 def fake_pipeline(monkeypatch):
-    monkeypatch.setattr(extractor.batch, "get_pipeline", echo_factory)
+    monkeypatch.setattr(extractor.batch.runner, "get_pipeline", echo_factory)
 
 
 def extract(*args: str, input: bytes | None = None):
@@ -178,7 +178,7 @@ def test_resume_with_an_output_of_unknown_origin_is_a_usage_error(tmp_path):
 
 
 def test_bad_rules_are_a_usage_error_before_anything_is_written(tmp_path, monkeypatch):
-    monkeypatch.setattr(extractor.batch, "get_pipeline", broken_rules_factory)
+    monkeypatch.setattr(extractor.batch.runner, "get_pipeline", broken_rules_factory)
     (tmp_path / "a.txt").write_text("题\nEVENT 甲 乙\n", encoding="utf-8")
     for workers in ["1", "2"]:
         result = extract(str(tmp_path / "a.txt"), "-o", str(tmp_path / "out" / "e.jsonl"), "--workers", workers)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from extractor.convert import (
+from extractor.normalize.convert import (
     FAST,
     REFERENCE,
     ConverterError,
@@ -14,8 +14,8 @@ from extractor.convert import (
     converter_throughput,
     make_converter,
 )
-from extractor.normalize import Normalizer
-from extractor.offsets import TrackedText
+from extractor.normalize.normalizer import Normalizer
+from extractor.normalize.offsets import TrackedText
 
 # Where the two t2s tables disagree on the fixtures, as (reference, fast): the reference keeps 著
 # where the fast one writes the particle 着 (有著 → 有着). The zhe_particle repair settles it.

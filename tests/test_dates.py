@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.dates import DateFinder, PubDate
-from extractor.lexicon import load_lexicon
+from extractor.entities.dates import DateFinder, PubDate
+from extractor.rulebook.lexicon import load_lexicon
 
 
 @pytest.fixture(scope="module")

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractor.evaluate import EvaluationInputError, evaluate_files, read_gold, read_predictions
+from extractor.evaluation.evaluate import EvaluationInputError, evaluate_files, read_gold, read_predictions
 from extractor.models import DepartureEvent
-from extractor.report import floor_failures
-from extractor.scoring import (
+from extractor.evaluation.report import floor_failures
+from extractor.evaluation.scoring import (
     FIELDS,
     Counts,
     GoldArticle,

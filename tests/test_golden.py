@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel, ConfigDict, Field
 
-from extractor.evaluate import read_gold
-from extractor.ingest import iter_inputs
+from extractor.evaluation.evaluate import read_gold
+from extractor.ingest.inputs import iter_inputs
 from extractor.models import ErrorRecord
 from extractor.pipeline import StageError, get_pipeline
-from extractor.report import floor_failures, format_table
-from extractor.scoring import FIELDS, CorpusScore, PredictedEvent, score_corpus
+from extractor.evaluation.report import floor_failures, format_table
+from extractor.evaluation.scoring import FIELDS, CorpusScore, PredictedEvent, score_corpus
 
 pytestmark = pytest.mark.golden
 

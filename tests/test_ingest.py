@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from extractor.datelines import find_dateline, normalize_date, parse_iso_date
-from extractor.ingest import iter_inputs
+from extractor.ingest.datelines import find_dateline, normalize_date, parse_iso_date
+from extractor.ingest.inputs import iter_inputs
 from extractor.models import Article, ErrorRecord
 
 

@@ -12,11 +12,11 @@ import pytest
 from typer.testing import CliRunner
 
 from extractor.cli import app
-from extractor.dates import PubDate
+from extractor.entities.dates import PubDate
 from extractor.entities import model_merge as mm
 from extractor.entities.mentions import Mention
 from extractor.entity_report import article_entities
-from extractor.lexicon import OrgEntry
+from extractor.rulebook.lexicon import OrgEntry
 from extractor.models import Article
 from extractor.pipeline import Pipeline, get_pipeline
 

@@ -13,7 +13,7 @@ from opencc_pyo3 import OpenCC
 from typer.testing import CliRunner
 
 from extractor.cli import app
-from extractor.normalize import Normalizer, normalization_throughput
+from extractor.normalize.normalizer import Normalizer, normalization_throughput
 
 TRADITIONAL_FIXTURES = {
     "002_7cb665f7f2a66f5a", "004_bf3e2d43395821a3", "d07_htc_maitre_tw", "d08_hk_univ_presidents",

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractor.normalize import NormalizedText, Normalizer
-from extractor.offsets import Edit, TrackedText
+from extractor.normalize.normalizer import NormalizedText, Normalizer
+from extractor.normalize.offsets import Edit, TrackedText
 
 
 @pytest.fixture(scope="module")

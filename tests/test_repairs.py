@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from extractor.normalize import Normalizer
-from extractor.repairs import CompiledRepair, CompiledSuspect, make_repair_set, uses_fullwidth_punctuation
-from extractor.rule_models import Repair, RepairsFile, Suspect
-from extractor.rulebook import load_rule_file
+from extractor.normalize.normalizer import Normalizer
+from extractor.normalize.repairs import CompiledRepair, CompiledSuspect, make_repair_set, uses_fullwidth_punctuation
+from extractor.rulebook.rule_models import Repair, RepairsFile, Suspect
+from extractor.rulebook.loader import load_rule_file
 
 RULES = load_rule_file("repairs", RepairsFile)
 TONE_MARKS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"

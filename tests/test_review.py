@@ -25,11 +25,11 @@ import pytest
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
-from extractor.batch import run_extract
+from extractor.batch.runner import run_extract
 from extractor.cli import app as cli_app
 from extractor.db import connect, load_events
-from extractor.evaluate import evaluate_files, read_gold
-from extractor.ingest import iter_inputs
+from extractor.evaluation.evaluate import evaluate_files, read_gold
+from extractor.ingest.inputs import iter_inputs
 from extractor.models import Article, DepartureEvent
 from extractor.review import (
     DbJudgmentStore,

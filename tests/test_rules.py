@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from extractor.lexicon import load_lexicon
-from extractor.lexicon_models import OrganizationsFile, TriggersFile
-from extractor.rulebook import RuleFileError, load_rule_file, shipped_rules_dir
-from extractor.segment import Segmenter
+from extractor.rulebook.lexicon import load_lexicon
+from extractor.rulebook.lexicon_models import OrganizationsFile, TriggersFile
+from extractor.rulebook.loader import RuleFileError, load_rule_file, shipped_rules_dir
+from extractor.entities.segment import Segmenter
 
 
 @pytest.fixture(scope="module")

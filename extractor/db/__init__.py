@@ -1,6 +1,9 @@
-"""The database side: load events, resolve them across articles into departures, export them.
+"""Databases: events in, departures across articles out.
 
-SQLite (a file, `departures.db` by default) or PostgreSQL, chosen by URL; see `backend.parse_db_url`.
+Takes events (JSON Lines or the batch's output) and gives tables in SQLite (a file, `departures.db` by
+default) or PostgreSQL, chosen by URL (`backend.parse_db_url`): events loaded and replaced per article
+(`load`), resolved across articles into departures (`resolve`, `merge`), exported (`export`). `runjob` is
+`departures run`: a batch extraction, then the load.
 """
 from .backend import DEFAULT_DB, Database, DatabaseError, DatabaseUrlError, connect, parse_db_url
 from .export import export_events, export_merged

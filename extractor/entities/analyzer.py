@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..dates import DateFinder, PubDate, TimeMention
-from ..lexicon import Lexicon
-from ..segment import Segmenter
-from ..lexicon import OrgEntry
+from extractor.entities.dates import DateFinder, PubDate, TimeMention
+from extractor.rulebook.lexicon import Lexicon
+from extractor.entities.segment import Segmenter
+from extractor.rulebook.lexicon import OrgEntry
 from . import model_merge
 from .mentions import Mention, SentenceEntities
 from .organizations import OrgFinder, overlaps

@@ -39,7 +39,7 @@ from __future__ import annotations
 import re
 from typing import Callable, Protocol, Sequence
 
-from ..lexicon import OrgEntry
+from extractor.rulebook.lexicon import OrgEntry
 from .mentions import Mention
 
 MODEL_SOURCE = "ner.lac.v1"

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from ..lexicon import Hit, Lexicon, OrgEntry, PhraseIndex
-from ..segment import Segmenter
+from extractor.rulebook.lexicon import Hit, Lexicon, OrgEntry, PhraseIndex
+from extractor.entities.segment import Segmenter
 from .mentions import Mention
 
 _NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9\-]")  # AI-lab

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import jieba.posseg
 
-from ..lexicon import Lexicon
-from ..segment import Segmenter
+from extractor.rulebook.lexicon import Lexicon
+from extractor.entities.segment import Segmenter
 from .mentions import Mention
 
 _CJK = "\u4e00-\u9fff"

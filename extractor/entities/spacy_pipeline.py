@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from ..segment import Segmenter
+from extractor.entities.segment import Segmenter
 from .analyzer import SentenceAnalyzer, StepState
 from .mentions import Mention, SentenceEntities
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 
-from ..dates import TimeMention
-from ..lexicon import Lexicon, OrgEntry
+from extractor.entities.dates import TimeMention
+from extractor.rulebook.lexicon import Lexicon, OrgEntry
 from ..entities.mentions import Mention
 from .candidate import Candidate
 from .frames import AnalyzedSentence, FrameBuilder, clause_bounds

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..dates import TimeMention
-from ..lexicon import OrgEntry
-from ..sentences import Sentence
+from extractor.entities.dates import TimeMention
+from extractor.rulebook.lexicon import OrgEntry
+from extractor.entities.sentences import Sentence
 
 
 @dataclass

@@ -8,15 +8,15 @@ import time
 from dataclasses import replace
 from typing import Callable
 
-from ..dates import DateFinder, PubDate
+from extractor.entities.dates import DateFinder, PubDate
 from ..entities.analyzer import SentenceAnalyzer, StepState
 from ..entities.spacy_pipeline import MENTIONS, STATE, make_entity_nlp
 from ..entities.mentions import Mention
 from ..entities.model_merge import MODEL_SOURCE
 from ..entities.persons import NameRegistry
-from ..lexicon import Lexicon, OrgEntry, PhraseIndex
-from ..segment import Segmenter
-from ..sentences import Sentence, split_sentences
+from extractor.rulebook.lexicon import Lexicon, OrgEntry, PhraseIndex
+from extractor.entities.segment import Segmenter
+from extractor.entities.sentences import Sentence, split_sentences
 from .arguments import ArgumentFiller
 from .candidate import Candidate
 from .frames import AnalyzedSentence, FrameBuilder, clause_bounds, org_entry

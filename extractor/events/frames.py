@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..lexicon import Lexicon, OrgEntry
-from ..sentences import Sentence
+from extractor.rulebook.lexicon import Lexicon, OrgEntry
+from extractor.entities.sentences import Sentence
 from ..entities.mentions import Mention, SentenceEntities
 
 _CLAUSE_BREAK = re.compile(r"[，,；;：:]")

@@ -10,8 +10,8 @@ import hashlib
 from typing import Callable
 
 from ..models import DateValue, DepartureEvent, Evidence, FromSide, Person, Provenance, ToSide
-from ..lexicon import OrgEntry
-from ..normalize import NormalizedText
+from extractor.rulebook.lexicon import OrgEntry
+from extractor.normalize.normalizer import NormalizedText
 from .candidate import Candidate
 
 _STRENGTH = {"explicit": 0, "post": 1, "implied": 2}

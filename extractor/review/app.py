@@ -35,7 +35,7 @@ from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..models import DepartureEvent
-from ..scoring import FIELDS
+from extractor.evaluation.scoring import FIELDS
 from .corpus import ReviewCorpus, evidence_spans, segments, spans_outside
 from .judgments import (
     GOLD_FIELDS,

@@ -15,10 +15,10 @@ from pydantic import ValidationError
 
 from ..db import connect, export_events, export_merged, require_schema
 from ..db.keys import stable_event_id
-from ..evaluate import read_gold
-from ..ingest import iter_inputs
+from extractor.evaluation.evaluate import read_gold
+from extractor.ingest.inputs import iter_inputs
 from ..models import Article, DepartureEvent, ErrorRecord
-from ..scoring import GoldArticle
+from extractor.evaluation.scoring import GoldArticle
 
 
 class EventsFileError(ValueError):

@@ -11,9 +11,9 @@ from typing import Literal, Optional, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ..datelines import parse_iso_date
+from extractor.ingest.datelines import parse_iso_date
 from ..models import DepartureEvent, ToKind
-from ..scoring import GoldEvent
+from extractor.evaluation.scoring import GoldEvent
 
 Verdict = Literal["accept", "reject", "correct", "missed"]
 # The gold fields a reviewer can set, in the order the correction form shows them.

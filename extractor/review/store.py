@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from ..db import Database, connect, migrate
 from ..models import DepartureEvent
-from ..scoring import GoldArticle
+from extractor.evaluation.scoring import GoldArticle
 from .judgments import Judgment
 
 

@@ -12,8 +12,8 @@ from typing import Optional
 from ..db.keys import org_key
 from ..db.merge import dates_agree
 from ..models import DepartureEvent
-from ..report import format_mistakes
-from ..scoring import (
+from extractor.evaluation.report import format_mistakes
+from extractor.evaluation.scoring import (
     ArticleScore,
     CorpusScore,
     Counts,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import trafilatura
 from trafilatura.settings import set_date_params
 
-from .datelines import normalize_date
+from extractor.ingest.datelines import normalize_date
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 # A declared charset is looked for in the head only, as browsers do.

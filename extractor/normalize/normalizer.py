@@ -14,12 +14,12 @@ from typing import Iterable, Mapping
 
 import ahocorasick
 
-from .convert import Converter, changed_characters, conversion_edits, make_converter
-from .offsets import Edit, OffsetMap, TrackedText
-from .repairs import RepairSet, make_repair_set
-from .rule_models import ConversionFile
-from .rulebook import rules
-from .throughput import mb_per_second
+from extractor.normalize.convert import Converter, changed_characters, conversion_edits, make_converter
+from extractor.normalize.offsets import Edit, OffsetMap, TrackedText
+from extractor.normalize.repairs import RepairSet, make_repair_set
+from extractor.rulebook.rule_models import ConversionFile
+from extractor.rulebook.loader import rules
+from extractor.normalize.throughput import mb_per_second
 
 
 @dataclass(frozen=True)

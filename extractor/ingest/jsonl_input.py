@@ -14,9 +14,9 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO, Union
 
-from .datelines import find_dateline, normalize_date
-from .decoding import DecodeError, decode_bytes
-from .models import Article, ErrorRecord
+from extractor.ingest.datelines import find_dateline, normalize_date
+from extractor.ingest.decoding import DecodeError, decode_bytes
+from extractor.models import Article, ErrorRecord
 
 # Read size when skipping the rest of an over-long line: memory stays bounded by it.
 _DRAIN_CHUNK = 1 << 20

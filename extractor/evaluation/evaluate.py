@@ -10,7 +10,7 @@ from typing import IO, Iterator, TypeVar, Union
 
 from pydantic import BaseModel, ValidationError
 
-from .scoring import CorpusScore, GoldArticle, PredictedEvent, score_corpus
+from extractor.evaluation.scoring import CorpusScore, GoldArticle, PredictedEvent, score_corpus
 
 Source = Union[str, Path, IO[bytes]]
 Record = TypeVar("Record", bound=BaseModel)

@@ -13,7 +13,7 @@ from typing import Iterator
 
 import ahocorasick
 
-from .lexicon_models import (
+from extractor.rulebook.lexicon_models import (
     DatesFile,
     DestinationsFile,
     NameCuesFile,
@@ -24,7 +24,7 @@ from .lexicon_models import (
     Trigger,
     TriggersFile,
 )
-from .rulebook import load_rule_file
+from extractor.rulebook.loader import load_rule_file
 
 def _is_latin(char: str) -> bool:
     return char.isascii() and char.isalnum()

@@ -22,12 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from .batch_output import BatchOutput
-from .ingest import DEFAULT_MAX_BYTES, iter_inputs
-from .models import Article, ErrorRecord
-from .pipeline import get_pipeline
-from .progress import ProgressBar, count_articles
-from .workers import Outcome, PipelineFactory, WorkerPool, process_item
+from extractor.batch.output import BatchOutput
+from extractor.ingest.inputs import DEFAULT_MAX_BYTES, iter_inputs
+from extractor.models import Article, ErrorRecord
+from extractor.pipeline import get_pipeline
+from extractor.batch.progress import ProgressBar, count_articles
+from extractor.batch.workers import Outcome, PipelineFactory, WorkerPool, process_item
 
 __all__ = ["BatchInterrupted", "BatchSummary", "process_item", "run_extract"]
 

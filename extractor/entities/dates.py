@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .lexicon_models import DatesFile
+from extractor.rulebook.lexicon_models import DatesFile
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from typing import Literal, Optional, Union
 
 from pydantic import Field, field_validator, model_validator
 
-from .rule_models import Rule
+from extractor.rulebook.rule_models import Rule
 
 OrgKind = Literal["company", "division", "fund", "university", "institute", "government", "charity", "club", "media",
                   "party", "hospital"]

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Protocol
 
-from .offsets import Edit, common_ends
-from .throughput import mb_per_second
+from extractor.normalize.offsets import Edit, common_ends
+from extractor.normalize.throughput import mb_per_second
 
 FAST = "opencc-pyo3"
 REFERENCE = "opencc-python-reimplemented"

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
-from .db import LoadSummary, connect, load_events, migrate
+from extractor.db import LoadSummary, connect, load_events, migrate
 
 if TYPE_CHECKING:
-    from .batch import BatchSummary
+    from extractor.batch.runner import BatchSummary
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ def run_job(
     whatever `run_extract` raises (bad rules, an interruption); failed articles are counted, not raised.
     Without `errors_path` the extraction reports failed articles on stderr.
     """
-    from .batch import run_extract  # imported here: extraction pulls in the whole NLP stack
+    from extractor.batch.runner import run_extract  # imported here: extraction pulls in the whole NLP stack
 
     with connect(db_url) as db, db.reporting("preparing"):
         migrate(db)

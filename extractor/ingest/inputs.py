@@ -19,11 +19,11 @@ import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from .datelines import find_dateline
-from .decoding import DecodeError, decode_bytes
-from .html_input import HtmlError, declared_charset, parse_page
-from .jsonl_input import iter_jsonl
-from .models import Article, ErrorRecord
+from extractor.ingest.datelines import find_dateline
+from extractor.ingest.decoding import DecodeError, decode_bytes
+from extractor.ingest.html_input import HtmlError, declared_charset, parse_page
+from extractor.ingest.jsonl_input import iter_jsonl
+from extractor.models import Article, ErrorRecord
 
 DEFAULT_MAX_BYTES = 10 * 2**20
 STDIN = "-"

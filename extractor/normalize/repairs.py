@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .offsets import Edit
-from .rule_models import Repair, RepairsFile, Suspect
-from .rulebook import rules
+from extractor.normalize.offsets import Edit
+from extractor.rulebook.rule_models import Repair, RepairsFile, Suspect
+from extractor.rulebook.loader import rules
 
 _FULLWIDTH_TO_HALFWIDTH = {code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)}  # ０-９
 _FULLWIDTH_TO_HALFWIDTH.update({code: code - 0xFEE0 for code in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ

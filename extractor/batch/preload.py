@@ -8,6 +8,6 @@ from __future__ import annotations
 
 import spacy  # noqa: F401  # imported here so that every worker starts with it imported
 
-from .segment import default_dictionary
+from extractor.entities.segment import default_dictionary
 
 default_dictionary()

@@ -11,7 +11,7 @@ import time
 from collections.abc import Sequence
 from typing import TextIO
 
-from .ingest import STDIN, is_jsonl, iter_sources
+from extractor.ingest.inputs import STDIN, is_jsonl, iter_sources
 
 # JSON Lines files up to this total size are counted (by newlines) to give an ETA; beyond it
 # the count would cost a noticeable share of the run, so the total stays unknown.

@@ -30,8 +30,8 @@ def shipped_rules_dir() -> Path:
     packaged = resources.files("extractor") / "_rules"
     if packaged.is_dir():
         return Path(str(packaged))
-    # Source checkout or editable install: the package sits next to the top-level rules/ folder.
-    source_tree = Path(__file__).resolve().parent.parent / "rules"
+    # Source checkout or editable install: the package (extractor/) sits next to the top-level rules/ folder.
+    source_tree = Path(__file__).resolve().parents[2] / "rules"
     if source_tree.is_dir():
         return source_tree
     raise RuleFileError("no rules directory found: reinstall the package or pass --rules DIR")

@@ -24,11 +24,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, get_args
 
-from .models import Article, DepartureEvent, ErrorRecord, Stage
-from .pipeline import StageError
+from extractor.models import Article, DepartureEvent, ErrorRecord, Stage
+from extractor.pipeline import StageError
 
 # What the fork server loads once for every worker; see preload.py for what may go there.
-_PRELOAD = ["extractor.preload"]
+_PRELOAD = ["extractor.batch.preload"]
 
 # Articles per task sent to a worker: enough to amortize the inter-process round trip.
 CHUNK_SIZE = 8

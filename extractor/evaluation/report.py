@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Optional
 
-from .scoring import FIELDS, ArticleScore, CorpusScore, Counts, Mistake
+from extractor.evaluation.scoring import FIELDS, ArticleScore, CorpusScore, Counts, Mistake
 
 
 def _row(label: str, width: int, counts: Counts) -> str:
