@@ -117,8 +117,8 @@ class SentenceAnalyzer:
         if words:
             state.orgs += model_merge.proper_noun_with_suffix(text, words, self.suffix_at, ents.mentions + state.orgs)
         if words:
-            added, dropped = model_merge.model_orgs(words, ents.mentions + state.orgs, self.org_entry_for,
-                                                    lambda word: self.org_context(text, word))
+            added, dropped = model_merge.model_orgs(self._without_regions(words), ents.mentions + state.orgs,
+                                                    self.org_entry_for, lambda word: self.org_context(text, word))
             ents.reject(dropped)
             state.orgs += [m for m in added if not overlaps((m.start, m.end), state.suspect)
                            and m.text not in self.lx.not_org_names]
@@ -177,6 +177,21 @@ class SentenceAnalyzer:
         starts = {h.start for h in self.lx.title_index.hits(text)} | {h.start for h in self.lx.role_index.hits(text)} \
             | {h.start for h in self.lx.trigger_index.hits(text) if h.value is not None}
         return lambda offset: offset in starts
+
+    def _without_regions(self, words: list) -> list:  # type: ignore[type-arg]
+        """家乐福华中区 read as one organization is 家乐福 and its region: the region is not the name."""
+        out = []
+        regions = sorted(self.lx.org_patterns.region_words, key=len, reverse=True)
+        for word in words:
+            if word.label == "ORG":
+                for region in regions:
+                    cut = re.search(rf"(?:[东南西北中华][东南西北中部]?|亚太|大中华|中国|全球|欧洲|美洲|亚洲)?{re.escape(region)}$",
+                                    word.text)
+                    if cut and cut.start() >= 2:
+                        word = word._replace(end=word.start + cut.start(), text=word.text[:cut.start()])
+                        break
+            out.append(word)
+        return out
 
     def not_frame_name(self, name: str) -> bool:
         """What a frame's slot may hold that names no organization: generic words (公司, 该公司), places

@@ -39,12 +39,24 @@ class OrgFinder:
         start = end_of_stem
         while start > floor and end_of_stem - start < max_chars:
             char = text[start - 1]
-            if char in _LEFT_STOP or not _NAME_CHAR.match(char):
+            if not _NAME_CHAR.match(char):
+                break
+            if char in _LEFT_STOP and not self._ends_a_word(text, start, floor):
                 break
             if start < end_of_stem and any(text.endswith(noun, floor, start) for noun in self.lx.org_patterns.category_nouns):
                 break  # 投资机构启衡资本: the category noun is not part of the name
             start -= 1
         return start
+
+    def _ends_a_word(self, text: str, end: int, floor: int) -> bool:
+        """先进 in 南方先进计算研究院: a stop character that ends an ordinary word (not a verb) is part of the
+        name, unlike the 进 of 进入."""
+        if self.segmenter is None or end - 2 < floor:
+            return False
+        word = text[end - 2:end]
+        # an adjective or a noun, but not one of the posts' time words (新任, 前任, 现任)
+        return self.segmenter.word_frequency(word) >= 100 and self.segmenter.tag_of(word) in ("a", "an", "b", "n", "nz") \
+            and word[-1] != "任"
 
     def by_shape(self, text: str, taken: list[tuple[int, int]]) -> list[Mention]:
         """Organizations unknown to the gazetteer: 智行合一科技有限公司, 至像科技, 两氢一氧公司."""
@@ -88,7 +100,7 @@ class OrgFinder:
                     h for h in self.lx.trigger_index.hits(stem_text) if h.value is not None]
                 if verbs:
                     start += max(v.end for v in verbs)
-            if hit.start - start < (1 if len(hit.surface) >= 3 else 2):
+            if hit.start - start < (1 if len(hit.surface) >= 3 else hit.value.min_stem):
                 continue  # 市财政局: a long suffix names a body after one character
             if len(hit.surface) == 1 and self.segmenter is not None and \
                     self.segmenter.word_frequency(text[hit.start - 1:hit.end]) >= 100:

@@ -131,6 +131,13 @@ class EventEngine:
                 taken = [(h.start, h.end) for h in self.lx.org_index.hits(sentence.text)]
                 shaped += [(sentence.text, org) for org in self.analyzer.orgs.by_shape(sentence.text, taken)]
         for text, org in shaped:
+            entry = org.value
+            if org.source == "orgs.gazetteer.v1" and entry.canonical.endswith("队") and len(entry.canonical) >= 3:  # type: ignore[union-attr]
+                # 萨克拉门托国王队 … 国王解雇了主帅: a club the article names is then called without 队
+                short = entry.canonical[:-1]  # type: ignore[union-attr]
+                if short not in self.lx.org_by_surface:
+                    forms.setdefault(short, entry)  # type: ignore[arg-type]
+                continue
             if org.source != "orgs.suffix_shape.v1":
                 continue
             # 澄观智驾（上海澄观智能科技有限公司）: the name before the bracket is the same organization

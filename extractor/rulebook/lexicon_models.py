@@ -60,6 +60,7 @@ class OrgSuffix(Rule):
         description="the suffix also ends plain descriptions (清洁机器人公司, 公募基金): a stem of common words is no name")
     not_followed_by: str = Field(
         default="", description="characters that, right after the suffix, make it part of another word (党委, 党员)")
+    min_stem: int = Field(default=2, ge=1, description="the shortest name before the suffix (梅政府: 1)")
     reason: Optional[str] = None
 
 
