@@ -15,6 +15,8 @@ from extractor.normalize.normalizer import NormalizedText
 from .candidate import Candidate
 
 _STRENGTH = {"explicit": 0, "post": 1, "implied": 2}
+# posts that say the person founded the organization they are introduced with
+FOUNDER_POSTS = ("创始人", "创办人", "联合创始人", "共同创办人", "联创", "创始合伙人")
 _CERTAINTY_ORDER = {"confirmed": 0, "reported": 1, "rumored": 2}
 _PRECISION = {"day": 3, "month": 2, "season": 1, "year": 0, None: -1}
 
@@ -113,6 +115,13 @@ def build_event(
             if time is None and join_time is not None and join_kind != "startup":
                 time = join_time  # the article gives the joining date only; a founding date is not one
                 provenance.append(Provenance(field="date", value=time.value, rule="date.join_statement.v1"))
+    if to_org is None and org is not None:
+        # 摩尔线程创始人张建中…离开前是英伟达的副总裁: the company the person is introduced as founder of
+        # is where they went, a new venture
+        founded = next((o for o, post in profile if o and o != org.canonical and post.endswith(FOUNDER_POSTS)), None)
+        if founded is not None:
+            to_org, to_kind = founded, "startup"
+            provenance.append(Provenance(field="to.organization", value=founded, rule="destination.founder_profile.v1"))
     certainty = min((c.certainty for c in ordered), key=lambda c: _CERTAINTY_ORDER[c])
     sentences = sorted({c.sentence.start: c.sentence for c in ordered}.values(), key=lambda s: s.start)
     evidence = []
