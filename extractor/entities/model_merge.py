@@ -43,8 +43,6 @@ from extractor.rulebook.lexicon import OrgEntry
 from .mentions import Mention
 
 MODEL_SOURCE = "ner.lac.v1"
-# LAC labels of entities; every other label is a part of speech of an ordinary word.
-ENTITY_LABELS = frozenset({"PER", "ORG", "LOC", "TIME"})
 # Parts of speech of ordinary words (proper nouns `nz` and works `nw` are not ordinary).
 ORDINARY = frozenset({"n", "v", "vd", "vn", "a", "ad", "an", "d", "f", "r", "s", "t", "m", "q", "p", "c", "u", "xc"})
 
