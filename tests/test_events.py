@@ -159,3 +159,59 @@ def test_去年_is_not_a_move() -> None:
     """去 is a move verb (去AI公司至像科技担任CEO) but not inside 去年, 辞去 or 过去."""
     [event] = extract("去年，原蚂蚁集团产品总监曹晓悦（花名“青禾”）加盟栖木科技，出任首席运营官。")
     assert (event.from_.organization, event.to.organization) == ("蚂蚁集团", "栖木科技")
+
+
+# -- arguments that hold up outside the articles the rules were grown on (invented sentences) --------------
+
+@pytest.mark.parametrize("text,published_at,value", [
+    ("星川电子昨日公告，首席财务官鲁明远因个人原因辞职。", "2024-06-15", "2024-06-14"),  # 昨日: publication day - 1
+    ("当地时间12日，北港能源董事长韦思成宣布辞职。", "2024-06-15", "2024-06-12"),  # a day without its month
+    ("3月4日晚，蓝海物流召开董事会。第二天一早，总裁邹立伟递交了辞呈。", "2024-06-15", "2024-03-05"),  # 第二天
+])
+def test_dates_told_relative_to_the_paper_or_the_sentence_before(text: str, published_at: str, value: str) -> None:
+    [event] = extract(text, published_at=published_at)
+    assert event.date.value == value
+
+
+def test_a_vague_time_borrows_no_date() -> None:
+    text = "2023年春节前后，青湖基金总经理闵一舟离职。此外，副总经理窦文清等人近几年也相继离开青湖基金。"
+    events = {e.person.name: e for e in extract(text)}
+    assert events["闵一舟"].date.value == "2023-02"
+    assert events["窦文清"].date.value is None
+
+
+def test_a_notice_dates_its_officers_by_the_day_the_board_received_their_reports() -> None:
+    text = ("证券简称：云岭股份\n公司董事会于2024年5月6日收到副总经理庞思远先生、财务总监祁晓雯女士提交的书面辞职报告。\n"
+            "庞思远先生因个人原因辞去副总经理职务。祁晓雯女士因工作调整辞去财务总监职务。")
+    events = extract(text, published_at="2024-05-08")
+    assert {(e.person.name, e.date.value) for e in events} == {("庞思远", "2024-05-06"), ("祁晓雯", "2024-05-06")}
+
+
+@pytest.mark.parametrize("text,destination", [
+    ("原青石科技副总裁洪振宇离职后，加盟了正在筹建中的远帆基金。", "远帆基金"),  # described before its name
+    ("麦丘智能首席科学家晏书航离职，随后加入自动驾驶初创公司驭风科技。", "驭风科技"),  # after a category noun
+])
+def test_a_destination_described_before_its_name(text: str, destination: str) -> None:
+    [event] = extract(text)
+    assert event.to.organization == destination
+
+
+def test_the_company_a_person_founded_is_where_they_went() -> None:
+    text = ("光羽科技创始人邓启航在华晶半导体工作了十年，离开前是华晶半导体副总裁。"
+            "2021年，他辞去华晶半导体的职务，回国创业。")
+    [event] = extract(text)
+    assert (event.from_.organization, event.to.organization, event.to.kind) == ("华晶半导体", "光羽科技", "startup")
+
+
+def test_a_kind_cue_inside_the_post_left_is_no_destination() -> None:
+    [event] = extract("前北辰大学终身教授岑立行已于今年3月离职。")
+    assert event.to.kind in (None, "unknown")
+
+
+@pytest.mark.parametrize("text,leaving", [
+    ("秘书长卢明哲因反对任命钟一帆，向理事长提交了辞呈。", "卢明哲"),  # 任命X: X is not the one leaving
+    ("6月2日，青川队主帅郁可凡被俱乐部老板解雇。", "郁可凡"),
+    ("冯立明的大学同学梁思远，2015年加入星海科技负责销售，后来也离开了星海科技。", "梁思远"),  # X的同学
+])
+def test_the_subject_is_not_someone_else_named_in_the_sentence(text: str, leaving: str) -> None:
+    assert [e.person.name for e in extract(text)] == [leaving]

@@ -557,7 +557,8 @@ class EventEngine:
             if org is not None:
                 cand.note("from.organization", cand.org.canonical, org_rule)  # type: ignore[union-attr]
             self.args.post_and_unit(cand, item, mention, org)
-            if org is not None and org_rule in ("org.trigger_object.v1", "org.from_cong.v1", "org.after_object.v1"):
+            if org is not None and org_rule in ("org.trigger_object.v1", "org.from_cong.v1", "org.after_object.v1",
+                                                "org.held_before_leaving.v1"):
                 self.args.post_after_org(cand, item, org)
             if mention is None and cand.position is None:
                 self.args.post_in_clause(cand, item, trigger, with_unit=rule == "subject.paragraph_topic.v1")

@@ -22,6 +22,7 @@ _TIMED_BY = re.compile(r"(?:之后|之前|以后|以前|后|前)")
 _AFTER_EVENT = re.compile(r"(?:之?后|以后)?[，,]")
 _LIST_JOIN = re.compile(r"[，,](?=以及|及|和|还有)")
 _COORD = re.compile(r"^[^，,；;。]*?[和与及、跟][^，,；;。]*$")
+_BEFORE_LEAVING = re.compile(r"(?:之)?前(?:是|为|担任|任|曾任)")
 _COUNT = re.compile(r"^\s*(?:这|上述|以上)?([两二三四五六七八九十]|\d{1,2})(?:人|位|名)")
 _COUNT_VALUES = {**{c: n for n, c in enumerate("一二三四五六七八九十", 1)}, "两": 2,
                  **{str(n): n for n in range(1, 21)}}
@@ -303,6 +304,12 @@ class FrameBuilder:
         org = self.org_from_cong(item, trigger, c_start)
         if org is not None:
             return org, "org.from_cong.v1"
+        told_before = _BEFORE_LEAVING.match(text, trigger.end)
+        if told_before:
+            # 离开前是英伟达全球副总裁: the organization of the post held before leaving
+            org = next((o for o in item.ents.of("ORG") if 0 <= o.start - told_before.end() <= 2), None)
+            if org is not None:
+                return org, "org.held_before_leaving.v1"
         dest = self.destination_orgs(item)
         if trigger.value.object == "destination":
             after = self.org_after_trigger(item, trigger)
