@@ -564,8 +564,10 @@ class EventEngine:
                 self.args.post_in_clause(cand, item, trigger, with_unit=rule == "subject.paragraph_topic.v1")
             if trigger.value.kind == "leave_post":
                 self.args.post_after_trigger(cand, item, trigger)
-            if cand.position is None and k > 0 and found and found[0].position:
-                cand.position = found[0].position  # 联合创始人黄江吉与周光平: the post covers the list
+            if cand.position is None and k > 0 and found and found[-1].position:
+                # 联合创始人黄江吉与周光平: the post covers the list, from the nearest name that has one
+                # (前董事长A、副总经理B以及基金经理C、D: D is a 基金经理)
+                cand.position = found[-1].position
                 cand.note("from.position", cand.position, "position.shared_by_list.v1")
             if spread:
                 cand.time = times[k].value
