@@ -117,8 +117,14 @@ class ArgumentFiller:
     # -- where to --------------------------------------------------------------------------------
 
     def object_destination(self, cand: Candidate, item: AnalyzedSentence, trigger: Mention) -> None:
-        """跳槽字节: a departure word whose object is where the person went."""
+        """跳槽字节, 转会西甲巴塞罗那, 被交易到同城对手快船: a departure word whose object is where the
+        person went, maybe after a few words that place it (a league, 同城对手)."""
         target = self.frames.org_after_trigger(item, trigger)
+        if target is None:
+            text = item.ents.text
+            target = next((o for o in item.ents.of("ORG") if trigger.end <= o.start <= trigger.end + 6
+                           and not _CLAUSE_END.search(text[trigger.end:o.start])
+                           and not any(trigger.end <= p.start < o.start for p, _ in item.persons)), None)
         if target is not None and (cand.org is None or target.value.canonical != cand.org.canonical):  # type: ignore[union-attr]
             cand.to_org = target.value.canonical  # type: ignore[union-attr]
             cand.to_kind = self.lx.dest_kind_of_org(target.value.kind)  # type: ignore[union-attr]

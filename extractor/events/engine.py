@@ -425,7 +425,18 @@ class EventEngine:
                 continue
             title = next((t.text for t in item.ents.of("TITLE") if 0 <= t.start - person[0].end <= 12), None)
             found.append((person[1], recruiter.value, title))  # type: ignore[arg-type]
+        # 萨克拉门托国王队已与沃顿达成协议: an organization that signs a person is where the person goes
+        for mention, full in item.persons:
+            head = text[max(0, mention.start - 4):mention.start]
+            if not head.endswith(("与", "和")) or not text.startswith(self.SIGNING, mention.end):
+                continue
+            signer = next((o for o in reversed(orgs) if 0 <= mention.start - o.end <= 5), None)
+            if signer is not None:
+                found.append((full, signer.value, None))  # type: ignore[arg-type]
         return found
+
+    # words after 与X that say X signs with the organization before it
+    SIGNING = ("达成协议", "签约", "签下", "签订", "签署")
 
     def unit_profiles(self, analyzed: list[AnalyzedSentence]) -> dict[str, list[tuple[str, str]]]:
         """Units each person is placed in anywhere in the windows: (organization, unit).
