@@ -150,6 +150,8 @@ class OrgFinder:
                 start = self._extend_left(text, start - 1, floor, 10)  # AI Labs, Applied Vision Team
             while start < hit.start and text[start] == " ":
                 start += 1
+            if start > 0 and text[start - 1] in "该本此" and start + 1 < hit.start and text[start] in "校院所司":
+                start += 1  # 该校信息工程学院: 校 is the school the article names, not the unit's name
             for prefix in self.lx.titles.generic_prefixes:
                 if text.startswith(prefix, start) and start + len(prefix) < hit.start:
                     start += len(prefix)
