@@ -141,9 +141,10 @@ class OrgFinder:
     def units(self, text: str, orgs: list[Mention], blocked: list[tuple[int, int]]) -> list[Mention]:
         """Named parts of an organization: 自动驾驶实验室, 语音团队, 智能驾驶事业群组, AI Lab."""
         found = []
+        starts_post = {h.start for h in self.lx.title_index.hits(text)}
         for hit in self.lx.unit_suffix_index.hits(text):
-            if any(m.start <= hit.start and hit.end <= m.end for m in orgs):
-                continue
+            if any(m.start <= hit.start and hit.end <= m.end for m in orgs) or hit.start in starts_post:
+                continue  # inside an organization, or the 部 of 部长
             floor = max([e for s, e in blocked if e <= hit.start], default=0)
             start = self._extend_left(text, hit.start, floor, 10)
             while start > floor + 1 and text[start - 1] == " " and text[start - 2].isascii() and text[start - 2].isalnum():
