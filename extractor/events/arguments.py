@@ -135,6 +135,8 @@ class ArgumentFiller:
         for n, item in enumerate(items):
             text = item.ents.text
             start = trigger_end if n == 0 else 0
+            if n > 0 and text.lstrip().startswith(("其中", "此外", "另外")):
+                break  # 其中董俊良…: the next sentence tells of some of a list, or of others
             if n > 0 and any(full != cand.person for _, full in item.persons):
                 # 他与同样出自AMD的彭莉等人创立沐曦: the sentence is still about our person when it opens with him
                 anaphors = item.ents.of("ANAPHOR")

@@ -46,8 +46,10 @@ def group_candidates(
         elif homes:
             # the same departure told again without its organization: keep the evidence, not a new event
             stray = groups.pop((person, None))
-            nearest = min(homes, key=lambda k: min(abs(c.sentence.start - s.sentence.start)
-                                                   for c in groups[k] for s in stray))
+            # told with a departure word, it belongs with a departure told so, before a move implied
+            nearest = min(homes, key=lambda k: (min(_STRENGTH[c.kind] for c in groups[k]),
+                                                min(abs(c.sentence.start - s.sentence.start)
+                                                    for c in groups[k] for s in stray)))
             groups[nearest].extend(stray)
         elif (found := dominant(groups[(person, None)][0])) is not None:
             about, rule = found
