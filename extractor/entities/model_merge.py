@@ -10,8 +10,9 @@ show why an entity was or was not used. The rules, in the order the analyzer app
 2. an organization found by its suffix that begins with common words the model keeps apart
    (中超球队滨海联队) starts where the model's organization starts;
 3. the model's organizations are added where the rules found no entity and the sentence gives them
-   a role: a post after them (东岳股份董事长), a departure or move word before them (离开凯诺), a
-   statement they make (YG发表声明); posts then stop at them (家乐福华中区总经理 → 华中区总经理);
+   a role: a post after them, even across a stock code or a region (东岳股份董事长, 宜家华北区总经理),
+   a departure or move word before them (离开凯诺), a category noun before them (初创公司栖木科技), a
+   statement they make (YG发表声明); posts then stop at them;
 4. a rule person whose edge differs from the model's by one character takes the model's edge when
    that character explains the rules' mistake: a function character or the start of the next word
    (张某以 → 张某, 刘某某递交 → 刘某某), a word the rules stopped at (孔维|新任 → 孔维新), a verb of two
@@ -31,8 +32,9 @@ show why an entity was or was not used. The rules, in the order the analyzer app
 11. a proper noun of the model's right before an organization suffix is a name with it (北极光机器人),
     even where the suffix finder reads the word as an ordinary one;
 12. frames name organizations nobody listed: 从X + a departure word (从南港海鸥转会), a departure word
-    whose object ends its clause (离开北岭雄鹰后), an affiliation verb (效力西岭猎豹十一年); X is two to
-    eight characters of the model's nouns, places and proper nouns, never a verb, a person or a time.
+    whose object ends its clause (离开北岭雄鹰后), an affiliation verb (效力西岭猎豹十一年), a move's
+    object that reads as a name (转会至西岭猎豹); X is two to eight characters of the model's nouns, places
+    and proper nouns, never a verb, a person, a time, a post, a field or a generic noun.
 """
 from __future__ import annotations
 
