@@ -458,6 +458,17 @@ class EventEngine:
                     if unit is not None:
                         out.setdefault(full, []).append((org.value.canonical, unit.text))  # type: ignore[union-attr]
                     break
+            # 特斯拉解雇了主管X，她所在的超级充电团队…: the unit the person (or 她/他 for them) is in
+            for unit in units:
+                if not text[max(0, unit.start - 3):unit.start].endswith(("所在的", "所在")):
+                    continue
+                owner = text[:unit.start].rstrip("的").removesuffix("所在")
+                named = [(m, f) for m, f in item.persons if m.end <= len(owner)]
+                if not named or not (owner.endswith(named[-1][0].text) or owner.endswith(("他", "她"))):
+                    continue
+                org = next((o for o in reversed(item.ents.of("ORG")) if o.end <= named[-1][0].start), None)
+                if org is not None:
+                    out.setdefault(named[-1][1], []).append((org.value.canonical, unit.text))  # type: ignore[union-attr]
         return out
 
     def dominant_org(self, text: str, title: str = "",
