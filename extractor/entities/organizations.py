@@ -110,6 +110,8 @@ class OrgFinder:
                 continue  # 一家清洁机器人公司: a description, not a name
             name = text[start:hit.end]
             stem = text[start:hit.start]
+            if any(stem.endswith(noun) for noun in self.lx.org_patterns.category_nouns):
+                continue  # 物联网初创公司: a kind of company, not a name
             if name in self.lx.not_org_names or not self.name_like(stem, hit.value):
                 continue
             # 两氢一氧公司 is 两氢一氧: a bare 公司 is a common noun, not part of the name

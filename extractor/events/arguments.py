@@ -105,9 +105,14 @@ class ArgumentFiller:
         if after:
             return after[0].value, "date.after_trigger.v1"  # type: ignore[return-value]
         if before:
-            # an earlier clause of the sentence: "2022年5月，据报道，X离职"
+            # an earlier clause of the sentence: "2022年5月，据报道，X离职"; not the date of a move told
+            # in the time's own clause (2019年加入Y，后离开), but a purpose clause between is no move
+            # (2018年1月，为了全力筹建X，Y请辞)
             last = before[-1]
-            if not any(j > last.end and j < trigger.start for j in joins):
+            _, time_clause_end = clause_bounds(text, last.end)
+            if not any(last.end < j < min(trigger.start, time_clause_end) for j in joins) and \
+                    not any(last.end < j < trigger.start and not text[time_clause_end + 1:j].startswith("为")
+                            for j in joins if j >= time_clause_end):
                 return last.value, "date.sentence.v1"  # type: ignore[return-value]
         return None, ""
 

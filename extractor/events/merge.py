@@ -109,12 +109,21 @@ def build_event(
     if to_org is None and joins:
         # the next move the article tells of this person, in the same or the next paragraph
         first = min(ordered, key=lambda c: c.sentence.start).sentence
-        later = [j for j in joins if j[1] >= first.start and j[0] <= first.paragraph + 1
-                 and (org is None or j[2] != org.canonical)]
+        def not_before(j: tuple) -> bool:  # 1998年加入华为 is a career step, not where they went
+            return j[5] is None or time is None or not time.value or (j[5].value or "") >= time.value[:len(j[5].value or "")]
+
+        later = [j for j in joins if j[1] >= first.start and j[0] <= first.paragraph + 2
+                 and (org is None or j[2] != org.canonical) and not_before(j)]
+        told_first = False
+        if not later:
+            # 任命唐嘉年为首席执行官…这意味着他将告别家乐福: the move told first in the same paragraph
+            later = [j for j in joins if j[0] == first.paragraph and j[1] < first.start
+                     and (org is None or j[2] != org.canonical) and not_before(j)]
+            told_first = bool(later)
         if later:
             _, _, to_org, to_position, join_kind, join_time = min(later, key=lambda j: j[1])
             to_kind = to_kind if to_kind == "startup" else join_kind
-            if time is None and join_time is not None and join_kind != "startup":
+            if time is None and join_time is not None and join_kind != "startup" and not told_first:
                 time = join_time  # the article gives the joining date only; a founding date is not one
                 provenance.append(Provenance(field="date", value=time.value, rule="date.join_statement.v1"))
     if to_org is None and org is not None:
