@@ -444,6 +444,8 @@ class EventEngine:
         梅晓在字节的AI-lab智能语音部门…; 陈亦伦曾担任华为公司智能汽车解决方案事业部自动驾驶系统CTO.
         """
         out: dict[str, list[tuple[str, str]]] = {}
+        groups = {o.text for item in analyzed for o in item.ents.of("ORG")
+                  if o.source.startswith("orgs.after_group_noun") and o.value.kind == "media"}  # type: ignore[union-attr]
         for item in analyzed:
             text = item.ents.text
             units = item.ents.of("UNIT")
@@ -458,6 +460,11 @@ class EventEngine:
                     if unit is not None:
                         out.setdefault(full, []).append((org.value.canonical, unit.text))  # type: ignore[union-attr]
                     break
+            # 女子组合少女时代…成员秀英、蒂芙尼: a member of the one group the article names is in it
+            for mention, full in item.persons:
+                if groups and len(groups) == 1 and \
+                        text[max(0, mention.start - 4):mention.start].endswith(tuple(self.lx.group_roles)):
+                    out.setdefault(full, []).append((None, next(iter(groups))))  # type: ignore[arg-type]
             # 特斯拉解雇了主管X，她所在的超级充电团队…: the unit the person (or 她/他 for them) is in
             for unit in units:
                 if not text[max(0, unit.start - 3):unit.start].endswith(("所在的", "所在")):

@@ -142,7 +142,8 @@ def build_event(
                                  source_start=s_start, source_end=s_end))
     unit = _first(c.unit for c in ordered if c.org is None or org is None or c.org.canonical == org.canonical)
     if unit is None and org is not None:
-        unit = next((u for o, u in units if o == org.canonical), None)
+        # a unit told of the person without its organization (a group's member) fits any other organization
+        unit = next((u for o, u in units if o == org.canonical or (o is None and u != org.canonical)), None)
         if unit is not None:
             provenance.append(Provenance(field="from.unit", value=unit, rule="unit.person_profile.v1"))
     position = _first(c.position for c in ordered)

@@ -189,6 +189,7 @@ class Lexicon:
         self.role_index = PhraseIndex({r: r for r in self.name_cues.role_nouns})
         self.name_left_verb_index = PhraseIndex({v: v for v in self.name_cues.name_left_verbs})
         self.role_words = frozenset(self.name_cues.role_nouns) | frozenset(self.titles.titles)
+        self.group_roles = tuple(self.name_cues.group_roles)
         self.not_person_words = frozenset(self.name_cues.not_person_words)
         self.not_in_given_name = frozenset(self.name_cues.not_in_given_name)
         self.strong_right_cues = frozenset(self.name_cues.strong_right_cues)

@@ -199,6 +199,7 @@ class NameCuesFile(Rule):
     strong_right_cues: str
     anaphors: list[str]
     transliteration_notes: list[str]
+    group_roles: list[str] = Field(default_factory=list)
 
 
 class SurnamesFile(Rule):
