@@ -58,6 +58,13 @@ class SentenceAnalyzer:
             | frozenset(cues.reported) | frozenset(cues.rumored)
         self.org_suffixes = sorted({s.suffix for s in lexicon.org_patterns.suffixes}, key=len, reverse=True)
         self.group_nouns = {g.noun: g.kind for g in lexicon.org_patterns.group_nouns}
+        # nouns that name a kind of organization, never one (公司, 球队, 电视台)
+        self.generic_names = frozenset(self.org_suffixes) | frozenset(lexicon.org_patterns.category_nouns) \
+            | frozenset(self.group_nouns)
+        patterns = lexicon.org_patterns
+        alternatives = lambda words: "|".join(map(re.escape, sorted(words, key=len, reverse=True)))  # noqa: E731
+        # a region at the end of a name the model read whole: 家乐福华中区, 宜家亚太地区
+        self.region_end = re.compile(rf"(?:{alternatives(patterns.region_prefixes)})?(?:{alternatives(patterns.region_words)})$")
 
     def tag(self, sentences: list[str]) -> list[list] | None:
         """The model's words for many sentences in one batch (None without a model)."""
@@ -116,7 +123,6 @@ class SentenceAnalyzer:
         state.orgs = self._units_of_orgs(text, self._drop_category_descriptions(text, orgs + shape))
         if words:
             state.orgs += model_merge.proper_noun_with_suffix(text, words, self.suffix_at, ents.mentions + state.orgs)
-        if words:
             added, dropped = model_merge.model_orgs(self._without_regions(words), ents.mentions + state.orgs,
                                                     self.org_entry_for, lambda word: self.org_context(text, word))
             ents.reject(dropped)
@@ -181,22 +187,17 @@ class SentenceAnalyzer:
     def _without_regions(self, words: list) -> list:  # type: ignore[type-arg]
         """家乐福华中区 read as one organization is 家乐福 and its region: the region is not the name."""
         out = []
-        regions = sorted(self.lx.org_patterns.region_words, key=len, reverse=True)
         for word in words:
-            if word.label == "ORG":
-                for region in regions:
-                    cut = re.search(rf"(?:[东南西北中华][东南西北中部]?|亚太|大中华|中国|全球|欧洲|美洲|亚洲)?{re.escape(region)}$",
-                                    word.text)
-                    if cut and cut.start() >= 2:
-                        word = word._replace(end=word.start + cut.start(), text=word.text[:cut.start()])
-                        break
+            cut = self.region_end.search(word.text) if word.label == "ORG" else None
+            if cut and cut.start() >= 2:
+                word = word._replace(end=word.start + cut.start(), text=word.text[:cut.start()])
             out.append(word)
         return out
 
     def not_frame_name(self, name: str) -> bool:
         """What a frame's slot may hold that names no organization: generic words (公司, 该公司), places
         alone, posts and units."""
-        generic = set(self.org_suffixes) | set(self.lx.org_patterns.category_nouns) | set(self.group_nouns)
+        generic = self.generic_names
         suffix = next((s for s in self.lx.org_patterns.suffixes if name.endswith(s.suffix) and name != s.suffix), None)
         if suffix is not None and not self.orgs.name_like(name[:-len(suffix.suffix)], suffix):
             return True  # 自行创立AI服务公司: a description, as the suffix finder reads it

@@ -83,6 +83,7 @@ class OrgPatternsFile(Rule):
     stock_code_pattern: str = Field(description="a stock code written after a company's name, not part of it")
     statement_verbs: list[str] = Field(default_factory=list)
     region_words: list[str] = Field(default_factory=list)
+    region_prefixes: list[str] = Field(default_factory=list)
     place_suffixes: list[str] = Field(default_factory=list)
 
     _check = field_validator("unit_suffixes", "not_names")(classmethod(lambda cls, v: _no_blank(v)))
