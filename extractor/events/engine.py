@@ -428,15 +428,13 @@ class EventEngine:
         # 萨克拉门托国王队已与沃顿达成协议: an organization that signs a person is where the person goes
         for mention, full in item.persons:
             head = text[max(0, mention.start - 4):mention.start]
-            if not head.endswith(("与", "和")) or not text.startswith(self.SIGNING, mention.end):
+            signing = tuple(self.lx.destinations.signing_words)
+            if not head.endswith(("与", "和")) or not text.startswith(signing, mention.end):
                 continue
             signer = next((o for o in reversed(orgs) if 0 <= mention.start - o.end <= 5), None)
             if signer is not None:
                 found.append((full, signer.value, None))  # type: ignore[arg-type]
         return found
-
-    # words after 与X that say X signs with the organization before it
-    SIGNING = ("达成协议", "签约", "签下", "签订", "签署")
 
     def unit_profiles(self, analyzed: list[AnalyzedSentence]) -> dict[str, list[tuple[str, str]]]:
         """Units each person is placed in anywhere in the windows: (organization, unit).

@@ -231,6 +231,7 @@ class DestinationsFile(Rule):
     recruit_verbs: list[str]
     kind_cues: dict[DestKind, list[str]]
     kind_of_org: dict[OrgKind, DestKind]
+    signing_words: list[str] = Field(default_factory=list)
 
 
 class YearPart(Rule):
