@@ -44,6 +44,15 @@ class ArgumentFiller:
             elif org is not None and org.value.unit:  # type: ignore[union-attr]
                 cand.unit = org.value.unit  # type: ignore[union-attr]
                 cand.note("from.unit", cand.unit, "orgs.division.v1")
+            elif org is not None:
+                # 清华大学…证实，生命科学学院教授颜宁将告别清华园: a school or department named by itself
+                # in the description, when the organization left is another, is the unit
+                parts = [o for o in item.ents.of("ORG") if d_start <= o.start and o.end <= d_end
+                         and o.value.canonical != org.value.canonical  # type: ignore[union-attr]
+                         and o.text.endswith(tuple(self.lx.org_patterns.unit_suffixes))]
+                if parts:
+                    cand.unit = parts[-1].text
+                    cand.note("from.unit", cand.unit, "unit.described_part.v1")
         for rank in item.ents.of("RANK"):  # in the description or the brackets after the name (职级P11)
             if d_start <= rank.start < person.end + 20 and cand.rank is None:
                 cand.rank = rank.text
