@@ -26,6 +26,8 @@ from .frames import AnalyzedSentence, FrameBuilder, clause_bounds, org_entry
 # lends itself to departures told without one anywhere (a list of who left it); below that, only in
 # paragraphs that name it.
 STRONGLY_DOMINANT = 3.0
+# what ends the name of a company inside a group (自动驾驶公司, 云计算子公司): a unit of the group
+SUBSIDIARY_WORDS = ("公司", "子公司", "分公司")
 _BRAND_BEFORE_BRACKET = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2,8}$")
 _BRACKETED = re.compile(r"^\s*[（(][^（()）]*[）)]")
 _BRACKET_GAP = re.compile(r"\s*(?:先生|女士|博士|教授)?\s*[（(][^（()）]{0,12}$")
@@ -463,6 +465,17 @@ class EventEngine:
                 if groups and len(groups) == 1 and \
                         text[max(0, mention.start - 4):mention.start].endswith(tuple(self.lx.group_roles)):
                     out.setdefault(full, []).append((None, next(iter(groups))))  # type: ignore[arg-type]
+            # 他从顺为资本…转到滴滴，出任刚刚独立运营的自动驾驶公司COO: a post at a subsidiary of the
+            # organization the person joined names the unit
+            joined = [o for o in item.ents.of("ORG")
+                      if any(0 <= o.start - h.end <= 2 for h in self.lx.join_index.hits(text))]
+            owner = self.frames.main_person(item) if item.persons else None
+            for title in item.ents.of("TITLE"):
+                head = title.value if isinstance(title.value, str) else ""
+                part = title.text[:len(title.text) - len(head)] if head and title.text.endswith(head) else ""
+                org = next((o for o in reversed(joined) if o.end <= title.start), None)
+                if owner and org is not None and len(part) > 2 and part.endswith(SUBSIDIARY_WORDS):
+                    out.setdefault(owner, []).append((org.value.canonical, part))  # type: ignore[union-attr]
             # 特斯拉解雇了主管X，她所在的超级充电团队…: the unit the person (or 她/他 for them) is in
             for unit in units:
                 if not text[max(0, unit.start - 3):unit.start].endswith(("所在的", "所在")):
