@@ -76,7 +76,9 @@ class EventEngine:
             return [], NameRegistry()  # most of a daily crawl: nothing that can hold a departure
         # the statistical model reads, in one batch, the sentences that can hold a departure; their
         # neighbours, which only lend names and dates, are read by the rules alone (empty words)
-        holding = [self.can_hold_departure(s.text) for s in sentences]
+        # (and those that name a group, 女子组合少女时代…, whose name only the model's words give)
+        groups = tuple(self.analyzer.group_nouns)
+        holding = [self.can_hold_departure(s.text) or any(g in s.text for g in groups) for s in sentences]
         words = self.analyzer.tag([s.text for s, hold in zip(sentences, holding) if hold])
         if words is None:
             tagged: list = [None] * len(sentences)
