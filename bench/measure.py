@@ -15,6 +15,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from itertools import islice
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -153,22 +154,21 @@ def lac_tagger_alone(texts: list[str], words: Iterable[str]) -> Timing:
 
 
 def pipeline_in_process(path: Path, events_out: Path) -> Timing:
-    """The whole pipeline in this process, one worker: ingest → extract → JSON Lines.
+    """The whole pipeline in this process, one worker: ingest → extract → JSON Lines, articles
+    taken in chunks of `CHUNK_SIZE` (`Pipeline.extract_many`), as `departures extract` takes them.
 
     The pipeline is built and run on one article first, so the figure is steady-state speed.
     Stage times come from `Pipeline.stage_seconds`; ingest and output are timed here when the
     pipeline does not report them itself.
     """
+    from extractor.batch.workers import CHUNK_SIZE
     from extractor.ingest.inputs import iter_inputs
     from extractor.models import ErrorRecord
     from extractor.pipeline import StageError, get_pipeline
 
     pipeline = get_pipeline()
     first = next(a for a in iter_inputs([str(path)]) if not isinstance(a, ErrorRecord))
-    try:
-        pipeline.extract(first)
-    except StageError:
-        pass
+    list(pipeline.extract_many([first]))
     before = dict(pipeline.stage_seconds)
     errors: Counter[str] = Counter()
     own = Counter({"ingest": 0.0, "output": 0.0})
@@ -178,25 +178,22 @@ def pipeline_in_process(path: Path, events_out: Path) -> Timing:
     with events_out.open("w", encoding="utf-8") as out:
         while True:
             t0 = time.perf_counter()
-            article = next(inputs, None)
-            t1 = time.perf_counter()
-            own["ingest"] += t1 - t0
-            if article is None:
+            chunk = list(islice(inputs, CHUNK_SIZE))
+            own["ingest"] += time.perf_counter() - t0
+            if not chunk:
                 break
-            articles += 1
-            if isinstance(article, ErrorRecord):
-                errors[article.stage] += 1
-                continue
-            try:
-                found = pipeline.extract(article)
-            except StageError as exc:
-                errors[exc.stage] += 1
-                continue
+            articles += len(chunk)
+            errors.update(item.stage for item in chunk if isinstance(item, ErrorRecord))
+            results = pipeline.extract_many([item for item in chunk if not isinstance(item, ErrorRecord)])
             t2 = time.perf_counter()
-            for event in found:
-                out.write(json.dumps(event.to_json_dict(), ensure_ascii=False) + "\n")
+            for found in results:
+                if isinstance(found, Exception):
+                    errors[found.stage if isinstance(found, StageError) else "events"] += 1
+                    continue
+                for event in found:
+                    out.write(json.dumps(event.to_json_dict(), ensure_ascii=False) + "\n")
+                events += len(found)
             own["output"] += time.perf_counter() - t2
-            events += len(found)
     seconds = time.perf_counter() - start
     stages = {k: v - before.get(k, 0.0) for k, v in pipeline.stage_seconds.items()}
     for name, value in own.items():

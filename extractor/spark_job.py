@@ -6,7 +6,7 @@ what `read_articles` makes of JSON Lines, Parquet or a folder of .txt files. Giv
 `events` (EVENT_SCHEMA, one row per event with the SPEC's fields as columns), `event_lines` (each
 event's SPEC JSON line, byte for byte what the CLI writes), and `errors` / `error_lines` (the CLI's
 error records). Records are checked and extracted by the CLI's own functions (`read_line`,
-`article_from_record`, `document_article`, `process_item`), and each Python worker builds the
+`article_from_record`, `document_article`, `process_items`), and each Python worker builds the
 pipeline once (`get_pipeline`) and keeps it for every task it runs.
 """
 from __future__ import annotations
@@ -40,7 +40,7 @@ from extractor.ingest.inputs import DEFAULT_MAX_BYTES, document_article
 from extractor.ingest.jsonl_input import article_from_record, read_line
 from extractor.models import Article, DepartureEvent, ErrorRecord
 from extractor.pipeline import get_pipeline
-from extractor.batch.workers import process_item
+from extractor.batch.workers import process_items
 
 __all__ = [
     "ERROR_SCHEMA", "EVENT_SCHEMA", "INPUT_FORMATS", "OUTCOME_SCHEMA", "OUTPUT_FORMATS",
@@ -374,8 +374,7 @@ def _extract_batches(
     pipeline = get_pipeline(Path(SparkFiles.get(rules)) if rules else None)
     rows = (row for batch in batches for row in batch.to_pylist())
     out: dict[str, list[Any]] = {"article_id": [], "events": [], "error": []}
-    for item in _items(rows, kind, published_at, max_bytes):
-        outcome = process_item(pipeline, item)
+    for outcome in process_items(pipeline, _items(rows, kind, published_at, max_bytes)):
         out["article_id"].append(outcome.article_id)
         out["events"].append(outcome.lines)
         # the line the CLI writes to --errors (batch._record)

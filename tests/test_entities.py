@@ -79,6 +79,15 @@ def test_spacy_doc_carries_spans_with_their_sources(pipeline: Pipeline) -> None:
     assert {e.label_ for e in doc.ents} == {"PERSON", "ORG", "TIME"}
 
 
+def test_a_sentence_the_model_read_is_tokenized_by_its_words(pipeline: Pipeline) -> None:
+    text = "2022年5月，阿里巴巴副总裁金榕离职。"
+    words = pipeline.engine.analyzer.tag([text])[0]
+    doc = analyze_doc(pipeline.engine.nlp, text, StepState(model_words=words))
+    assert [t.text for t in doc] == [w.text for w in words]
+    assert doc.text == text
+    assert "金榕" in [e.text for e in doc.ents if e.label_ == "PERSON"]
+
+
 def test_a_trained_pipeline_adds_names_the_rules_miss(tmp_path: Path) -> None:
     """Stand-in for a user's zh_core_web_*: a saved pipeline whose `ner` names one person."""
     model = spacy.blank("zh")

@@ -83,3 +83,46 @@ def test_any_text_gives_events_or_a_stage_error(pieces: list[str], published_at:
         assert event.from_.organization or event.from_.position
         for evidence in event.evidence:
             assert 0 <= evidence.start <= evidence.end
+
+
+def test_articles_extracted_together_give_what_each_gives_alone(fixture_articles: list[Article]) -> None:
+    pipeline = get_pipeline()
+    together = list(pipeline.extract_many(fixture_articles))
+    assert len(together) == len(fixture_articles)
+    for article, events in zip(fixture_articles, together):
+        assert not isinstance(events, Exception), article.id
+        assert [e.to_json_dict() for e in events] == [e.to_json_dict() for e in pipeline.extract(article)], article.id
+
+
+def test_a_broken_article_among_others_fails_alone(fixture_articles: list[Article]) -> None:
+    pipeline = get_pipeline()
+    group = [fixture_articles[0], Article(id="empty", text=" "), fixture_articles[1]]
+    first, broken, last = pipeline.extract_many(group)
+    assert isinstance(broken, StageError) and broken.stage == "normalize"
+    assert [e.to_json_dict() for e in first] == [e.to_json_dict() for e in pipeline.extract(group[0])]
+    assert [e.to_json_dict() for e in last] == [e.to_json_dict() for e in pipeline.extract(group[2])]
+
+
+def test_a_model_failure_on_one_article_is_that_articles_entity_error(fixture_articles: list[Article]) -> None:
+    """The model reads a group's sentences in one call; when that call fails, each article is read
+    alone, so only the article the model cannot read fails, in the entities stage."""
+    pipeline = get_pipeline()
+    tagger = pipeline.engine.analyzer.tagger
+    assert tagger is not None
+
+    class Breaks:
+        def tag(self, sentences: list[str]) -> list:
+            if any("无法读取" in s for s in sentences):
+                raise ValueError("the model cannot read this")
+            return tagger.tag(sentences)
+
+    poison = Article(id="poison", text="原某公司副总裁李某离职，无法读取。")
+    group = [fixture_articles[0], poison, fixture_articles[1]]
+    expected = [[e.to_json_dict() for e in pipeline.extract(a)] for a in (group[0], group[2])]
+    pipeline.engine.analyzer.tagger = Breaks()
+    try:
+        first, broken, last = pipeline.extract_many(group)
+    finally:
+        pipeline.engine.analyzer.tagger = tagger
+    assert isinstance(broken, StageError) and broken.stage == "entities" and "cannot read" in broken.reason
+    assert [[e.to_json_dict() for e in found] for found in (first, last)] == expected

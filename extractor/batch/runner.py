@@ -27,7 +27,7 @@ from extractor.ingest.inputs import DEFAULT_MAX_BYTES, iter_inputs
 from extractor.models import Article, ErrorRecord
 from extractor.pipeline import get_pipeline
 from extractor.batch.progress import ProgressBar, count_articles
-from extractor.batch.workers import Outcome, PipelineFactory, WorkerPool, process_item
+from extractor.batch.workers import Outcome, PipelineFactory, WorkerPool, process_item, process_items
 
 __all__ = ["BatchInterrupted", "BatchSummary", "process_item", "run_extract"]
 
@@ -118,7 +118,7 @@ def run_extract(
     report = progress.print if progress is not None else _line_writer(stderr)  # errors go above the bar
     # repeated ids are judged before resuming skips anything, so a resumed run decides as an uninterrupted one
     items = _skip_done(_skip_repeated(chain(head, source), summary), pending, summary)
-    outcomes = pool.outcomes(items) if pool is not None else (process_item(pipeline, item) for item in items)
+    outcomes = pool.outcomes(items) if pool is not None else process_items(pipeline, items)
     caught: dict[str, int] = {}
     try:
         with _signals_raise_interrupt(caught):

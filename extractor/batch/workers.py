@@ -1,5 +1,5 @@
-"""Running articles through the pipeline: one article at a time (`process_item`), and in
-worker processes that each build their own pipeline once (`WorkerPool`).
+"""Running articles through the pipeline: one article or chunk at a time in this process
+(`process_item`, `iter_chunk`, `process_items`), and in worker processes that each build their own pipeline once (`WorkerPool`).
 
 Workers are not forked from the parent: the pipeline holds native libraries (the OpenCC
 converter among them) whose locks do not survive a fork of a process that has used them —
@@ -17,12 +17,13 @@ import threading
 import time
 import traceback
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Protocol, get_args
+from typing import Protocol, Sequence, get_args
 
 from extractor.models import Article, DepartureEvent, ErrorRecord, Stage
 from extractor.pipeline import StageError
@@ -30,8 +31,10 @@ from extractor.pipeline import StageError
 # What the fork server loads once for every worker; see preload.py for what may go there.
 _PRELOAD = ["extractor.batch.preload"]
 
-# Articles per task sent to a worker: enough to amortize the inter-process round trip.
-CHUNK_SIZE = 8
+# Articles per task sent to a worker (and per group run in-process): enough to amortize the
+# inter-process round trip and to keep the model's calls wide; small enough that an interrupted
+# run loses little finished work.
+CHUNK_SIZE = 32
 # Chunks in flight per worker: keeps every worker busy while bounding memory.
 CHUNKS_PER_WORKER = 4
 # How often a worker checks that the process that started it is still there.
@@ -42,6 +45,9 @@ Item = Article | ErrorRecord
 
 
 class Extractor(Protocol):
+    """What runs articles: `extract`, and optionally `extract_many(articles)` giving per article
+    an iterator of its events or the exception that stopped it (see Pipeline.extract_many)."""
+
     def extract(self, article: Article) -> list[DepartureEvent]: ...
 
 
@@ -60,17 +66,46 @@ class Outcome:
 def process_item(pipeline: Extractor, item: Item) -> Outcome:
     """Run one article through the pipeline; any failure becomes its ErrorRecord. An
     ErrorRecord from reading the input passes through, keeping its place in the output order."""
-    if isinstance(item, ErrorRecord):
-        return Outcome(item.article_id, [], item)
+    return process_chunk(pipeline, [item])[0]
+
+
+def process_chunk(pipeline: Extractor, items: Sequence[Item]) -> list[Outcome]:
+    """`process_item` for each item, in order (see `iter_chunk`)."""
+    return list(iter_chunk(pipeline, items))
+
+
+def iter_chunk(pipeline: Extractor, items: Sequence[Item]) -> Iterator[Outcome]:
+    """The outcome of each item, in order, each given as soon as it is done. A pipeline with
+    `extract_many` gets the chunk's articles at once (its model then reads them in one batch); a
+    failure is still one article's."""
+    articles = [item for item in items if isinstance(item, Article)]
+    extract_many = getattr(pipeline, "extract_many", None)
+    results = extract_many(articles) if extract_many is not None else map(partial(_extract_one, pipeline), articles)
+    for item in items:
+        yield Outcome(item.article_id, [], item) if isinstance(item, ErrorRecord) else _outcome(item, next(results))
+
+
+def process_items(pipeline: Extractor, items: Iterable[Item], chunk_size: int = CHUNK_SIZE) -> Iterator[Outcome]:
+    """`iter_chunk` over consecutive chunks of `items`: outcomes in input order, in this process."""
+    for chunk in _chunks(iter(items), chunk_size):
+        yield from iter_chunk(pipeline, chunk)
+
+
+def _extract_one(pipeline: Extractor, article: Article) -> list[DepartureEvent] | Exception:
     try:
-        events = pipeline.extract(item)
-    except StageError as exc:
-        stage = exc.stage if exc.stage in _STAGES else "events"
-        return Outcome(item.id, [], _error(item, stage, exc.reason))
+        return pipeline.extract(article)
     except Exception as exc:  # a bug met by one article must not stop the batch
-        return Outcome(item.id, [], _error(item, "events", _describe(exc)))
+        return exc
+
+
+def _outcome(item: Article, result: list[DepartureEvent] | Exception) -> Outcome:
+    if isinstance(result, StageError):
+        stage = result.stage if result.stage in _STAGES else "events"
+        return Outcome(item.id, [], _error(item, stage, result.reason))
+    if isinstance(result, Exception):
+        return Outcome(item.id, [], _error(item, "events", _describe(result)))
     try:
-        lines = [json.dumps(event.to_json_dict(), ensure_ascii=False) for event in events]
+        lines = [json.dumps(event.to_json_dict(), ensure_ascii=False) for event in result]
     except Exception as exc:
         return Outcome(item.id, [], _error(item, "output", _describe(exc)))
     return Outcome(item.id, lines)
@@ -121,7 +156,7 @@ def _run_chunk(chunk: list[Item]) -> list[Outcome]:
     if _worker_error is not None:
         raise _worker_error
     assert _worker_pipeline is not None, "worker used before _init_worker"
-    return [process_item(_worker_pipeline, item) for item in chunk]
+    return process_chunk(_worker_pipeline, chunk)
 
 
 # --- in the parent ------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """The entity stage as a spaCy pipeline: a blank Chinese `Language` whose tokenizer is the
-pipeline's own jieba segmenter, and one component per finder step.
+pipeline's own jieba segmenter, and one component per finder step. A sentence the statistical model
+read is tokenized by the model's own words instead (`tokens`).
 
 Every mention becomes a span in `doc.spans["mentions"]` with its label and, in `span._.source`, the
 component or rule that found it; persons, organizations and times also become `doc.ents`.
@@ -120,9 +121,17 @@ def make_entity_nlp(analyzer: SentenceAnalyzer, segmenter: Segmenter, ner_model:
     return nlp
 
 
+def tokens(nlp: Language, text: str, model_words: list | None = None) -> Doc:
+    """The sentence as a Doc: its tokens are the statistical model's words when the model read it
+    (LAC segments the sentence as it tags it, so jieba need not cut it again), jieba's otherwise."""
+    if model_words and sum(len(w.text) for w in model_words) == len(text):
+        return Doc(nlp.vocab, words=[w.text for w in model_words], spaces=[False] * len(model_words))
+    return nlp.make_doc(text)
+
+
 def analyze_doc(nlp: Language, text: str, state: StepState) -> Doc:
-    """Tokenize (jieba) and run the entity components on one sentence read in `state`'s context."""
-    doc = nlp.make_doc(text)
+    """Tokenize and run the entity components on one sentence read in `state`'s context."""
+    doc = tokens(nlp, text, state.model_words)
     doc.user_data[STATE] = state
     for _, component in nlp.pipeline:
         doc = component(doc)

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from extractor.entities.dates import DateFinder, PubDate
 from ..entities.analyzer import SentenceAnalyzer, StepState
-from ..entities.spacy_pipeline import MENTIONS, STATE, make_entity_nlp
+from ..entities.spacy_pipeline import MENTIONS, STATE, make_entity_nlp, tokens
 from ..entities.mentions import Mention
 from ..entities.model_merge import MODEL_SOURCE
 from ..entities.persons import NameRegistry
@@ -33,13 +33,28 @@ _BRACKETED = re.compile(r"^\s*[（(][^（()）]*[）)]")
 _BRACKET_GAP = re.compile(r"\s*(?:先生|女士|博士|教授)?\s*[（(][^（()）]{0,12}$")
 
 
+@dataclass
+class ReadingPlan:
+    """An article's sentences, the window sentences read for entities, and which of those the
+    statistical model reads (`holding`, one flag per window sentence)."""
+
+    all_sentences: list[Sentence]
+    sentences: list[Sentence]
+    holding: list[bool]  # per window sentence: does the model read it
+    departure: list[bool]  # per window sentence: can it hold a departure itself
+
+    @property
+    def to_tag(self) -> list[str]:
+        return [s.text for s, hold in zip(self.sentences, self.holding) if hold]
+
+
 class EventEngine:
     def __init__(self, lexicon: Lexicon, segmenter: Segmenter, ner_model: str | None = None,
                  tagger=None) -> None:  # type: ignore[no-untyped-def]
         self.lx = lexicon
         self.analyzer = SentenceAnalyzer(lexicon, DateFinder(lexicon.dates), segmenter, tagger)
         self.nlp = make_entity_nlp(self.analyzer, segmenter, ner_model)
-        self.segment_seconds = 0.0  # jieba inside the spaCy tokenizer, reported as its own stage
+        self.segment_seconds = 0.0  # making the spaCy tokens (jieba's or the model's), reported as its own stage
         self.frames = FrameBuilder(lexicon)
         self.args = ArgumentFiller(lexicon, self.frames)
         self.issuer_patterns = [re.compile(p) for p in lexicon.org_patterns.issuer_patterns]
@@ -61,25 +76,38 @@ class EventEngine:
             return False
         return any(m in text for m in ("原", "前", "从")) or self.lx.title_index.contains_any(text)
 
-    def windows(self, sentences: list[Sentence]) -> list[Sentence]:
-        """Sentences of every paragraph that holds a departure word or a move."""
-        paragraphs = {s.paragraph for s in sentences if self.can_hold_departure(s.text)}
-        return [s for s in sentences if s.paragraph in paragraphs]
+    def plan(self, text: str) -> ReadingPlan:
+        """Which sentences of an article are read, and which of them the statistical model reads."""
+        return self.plan_sentences(split_sentences(text))
+
+    def plan_sentences(self, all_sentences: list[Sentence]) -> ReadingPlan:
+        """The window: every paragraph that holds a departure word or a move."""
+        can_hold = [self.can_hold_departure(s.text) for s in all_sentences]
+        paragraphs = {s.paragraph for s, hold in zip(all_sentences, can_hold) if hold}
+        kept = [i for i, s in enumerate(all_sentences) if s.paragraph in paragraphs]
+        # the model reads the sentences that can hold a departure; their neighbours, which only lend
+        # names and dates, are read by the rules alone (and those that name a group, 女子组合少女时代…,
+        # whose name only the model's words give, are read by the model too)
+        groups = tuple(self.analyzer.group_nouns)
+        sentences = [all_sentences[i] for i in kept]
+        departure = [can_hold[i] for i in kept]
+        holding = [hold or any(g in s.text for g in groups) for s, hold in zip(sentences, departure)]
+        return ReadingPlan(all_sentences, sentences, holding, departure)
 
     def analyze(
-        self, text: str, pub: PubDate | None, suspect: list[tuple[int, int]]
+        self, text: str, pub: PubDate | None, suspect: list[tuple[int, int]],
+        plan: ReadingPlan | None = None, words: list | None = None,
     ) -> tuple[list[AnalyzedSentence], NameRegistry]:
-        """Entities of every window sentence, and the names the article introduces."""
-        all_sentences = split_sentences(text)
-        sentences = self.windows(all_sentences)
+        """Entities of every window sentence, and the names the article introduces.
+
+        `plan` is `self.plan(text)` when the caller made it already; `words` the model's words for
+        the plan's `to_tag` sentences when the caller tagged them (several articles in one batch)."""
+        plan = plan or self.plan(text)
+        all_sentences, sentences, holding = plan.all_sentences, plan.sentences, plan.holding
         if not sentences:
             return [], NameRegistry()  # most of a daily crawl: nothing that can hold a departure
-        # the statistical model reads, in one batch, the sentences that can hold a departure; their
-        # neighbours, which only lend names and dates, are read by the rules alone (empty words)
-        # (and those that name a group, 女子组合少女时代…, whose name only the model's words give)
-        groups = tuple(self.analyzer.group_nouns)
-        holding = [self.can_hold_departure(s.text) or any(g in s.text for g in groups) for s in sentences]
-        words = self.analyzer.tag([s.text for s, hold in zip(sentences, holding) if hold])
+        if words is None:
+            words = self.analyzer.tag(plan.to_tag)
         if words is None:
             tagged: list = [None] * len(sentences)
         else:
@@ -89,16 +117,16 @@ class EventEngine:
         anchor: int | None = None
         last_time = None
         paragraph = -1
-        for sentence, words in zip(sentences, tagged):
+        for sentence, words, departure in zip(sentences, tagged, plan.departure):
             if sentence.paragraph != paragraph:
                 paragraph, anchor, last_time = sentence.paragraph, None, None
             local_suspect = [(s - sentence.start, e - sentence.start) for s, e in suspect
                              if s < sentence.end and e > sentence.start]
             state = StepState(pub, anchor, local_suspect, last_time, model_words=words)
-            if self.can_hold_departure(sentence.text):
-                # a sentence that can hold a departure: jieba tokens and the spaCy components
+            if departure:
+                # a sentence that can hold a departure: its tokens and the spaCy components
                 started = time.perf_counter()
-                doc = self.nlp.make_doc(sentence.text)
+                doc = tokens(self.nlp, sentence.text, words)
                 self.segment_seconds += time.perf_counter() - started
                 doc.user_data[STATE] = state
                 for _, component in self.nlp.pipeline:
