@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from importlib import resources
+from itertools import repeat
 from typing import Iterator, NamedTuple, Sequence
 
 import numpy as np
@@ -178,13 +179,13 @@ class LacTagger:
         word_ends = np.append(word_starts[1:], len(joined))
         piece = np.searchsorted(starts, word_starts, side="right") - 1
         offsets = starts[piece]
-        words = list(map(
-            TaggedWord,
+        # tuple.__new__ makes the named tuples without the Python-level __new__ of each
+        words = list(map(tuple.__new__, repeat(TaggedWord), zip(
             (word_starts - offsets).tolist(),
             (word_ends - offsets).tolist(),
             [joined[a:b] for a, b in zip(word_starts.tolist(), word_ends.tolist())],
             self._labels[tags[word_starts]].tolist(),
-        ))
+        )))
         bounds = np.zeros(len(texts) + 1, dtype=np.int64)
         np.cumsum(np.bincount(piece, minlength=len(texts)), out=bounds[1:])
         bounds_list = bounds.tolist()
@@ -197,13 +198,14 @@ class LacTagger:
         The result, ties included (the lowest tag id wins), is that of LAC's own decoder. Two
         shortcuts keep it cheap. Forward, only the scores are kept, and a tag whose score is more
         than the transitions' largest column spread (plus a rounding margin) below its row's best
-        cannot be any tag's best predecessor, so it is skipped; LAC's transitions span under half
-        a point, so mostly one tag per row remains. Backward, each predecessor is found again from
+        cannot be any tag's best predecessor; LAC's transitions span under half a point, so in most
+        rows only the best tag is in reach, and it is every tag's best predecessor: the full
+        maximum over all predecessors is taken only for the rows with more than one in reach. Backward, each predecessor is found again from
         the kept scores, only along the chosen path.
         """
         width, rows, _ = emissions.shape
         active = (lengths[None, :] > np.arange(width)[:, None]).sum(axis=1).tolist()  # rows going at t
-        transitions, every_row = self._transitions, np.arange(rows)[:, None]
+        transitions, row_ids = self._transitions, np.arange(rows)
         # No score can be larger than `size`: a margin of 1e-6 of it is far above float32 rounding.
         size = float(np.abs(emissions).max() + self._largest_transition) * width
         reach = np.float32(self._spread + 1e-4 + size * 1e-6)
@@ -213,14 +215,14 @@ class LacTagger:
         for t in range(1, width):
             m = active[t]
             score = history[t - 1, :m]
-            maxima = highest(score, axis=1)
-            row, tag = (score >= (maxima - reach)[:, None]).nonzero()
-            if len(row) == m:  # one tag per row: it is every tag's best predecessor
-                best = maxima[:, None] + transitions[tag]
-            else:  # the best over each row's `most` highest tags, a superset of the kept ones
-                most = int(np.bincount(row).max())
-                top = np.argpartition(score, -most, axis=1)[:, -most:]
-                best = highest(score[every_row[:m], top][:, :, None] + transitions[top], axis=1)
+            top = score.argmax(axis=1)
+            maxima = score[row_ids[:m], top]
+            # rows with one tag in reach: that tag is every tag's best predecessor
+            best = maxima[:, None] + transitions[top]
+            close = np.count_nonzero(score >= (maxima - reach)[:, None], axis=1) > 1
+            if close.any():  # the others: the best over all their tags
+                rows_close = np.flatnonzero(close)
+                best[rows_close] = highest(score[rows_close, :, None] + transitions, axis=1)
             np.add(best, emissions[t, :m], out=history[t, :m])
 
         path = np.empty((width, rows), dtype=np.intp)
