@@ -49,6 +49,7 @@ class SentenceAnalyzer:
         # characters that end a name rather than continue it (以, 并, 则 …), for the model's name edges
         self.function_chars = frozenset(lexicon.name_cues.not_in_given_name) | self.lx.name_end_cues
         self.is_word = lambda w: segmenter.word_frequency(w) >= 100
+        self.surnames = lexicon.single_surnames | lexicon.double_surnames
         self.right_cues = frozenset(lexicon.name_cues.strong_right_cues) | self.lx.name_end_cues
         # what may stand before a clause-opening name: punctuation, a column's bracket, a former marker
         self.clause_openers = frozenset("，,。；;：:、】」）) \n原前")
@@ -301,7 +302,8 @@ class SentenceAnalyzer:
             roles = [Mention(h.start, h.end, h.surface, "ROLE", "persons.role_noun.v1")
                      for h in self.lx.role_index.hits(text)]
             people += model_merge.model_persons(text, words, ents.mentions + people, ents.of("TITLE") + roles,
-                                                ents.of("TRIGGER"), self.right_cues, self.persons.agrees_with_surnames)
+                                                ents.of("TRIGGER"), self.right_cues, self.persons.agrees_with_surnames,
+                                                self.lx.name_cues.honorifics, self.surnames)
             people += model_merge.list_members(text, words, people, [m for m in ents.mentions if m.label != "ORG"]
                                                + [m for m in ents.of("ORG") if not m.source.startswith("ner.")])
         people = self._names_before_posts_of_others(text, people, ents, state)
@@ -317,7 +319,8 @@ class SentenceAnalyzer:
             ents.add(mention)
 
     def short_form_ok(self, text: str, start: int, end: int, blocked: list[tuple[int, int]]) -> bool:
-        """A one-character surname stands for a person only between clear edges (薄已经离职)."""
+        """A one-character surname stands for a person only between clear edges (薄已经离职) or with
+        an honorific after it (黄先生已辞任)."""
         before_ok = start == 0 or text[start - 1] in "，,。；;：:、（(“\" " or any(e == start for _, e in blocked)
-        after_ok = end < len(text) and text[end] in self.lx.name_end_cues
+        after_ok = end < len(text) and (text[end] in self.lx.name_end_cues or self.persons.honorific_at(text, end))
         return before_ok and after_ok

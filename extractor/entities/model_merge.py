@@ -214,14 +214,19 @@ def veto_persons(persons: list[Mention], words: Sequence[ModelWord], titles: lis
 
 def model_persons(text: str, words: Sequence[ModelWord], taken: list[Mention], titles: list[Mention],
                   triggers: list[Mention], right_cues: frozenset[str],
-                  chinese_name: Callable[[str], bool]) -> list[Mention]:
+                  chinese_name: Callable[[str], bool], honorifics: Sequence[str] = (),
+                  surnames: frozenset[str] = frozenset()) -> list[Mention]:
     """Rule 6: the model's persons the rules missed: a Chinese name the surname table agrees with
     (`chinese_name`: a known surname and no ordinary word), or any name with a departure word right
-    after, or a post right before and a clear right edge (punctuation or a cue such as 也, 已, 宣布)."""
+    after, or a post right before and a clear right edge (punctuation or a cue such as 也, 已, 宣布).
+    A surname with an honorific (黄先生, 欧阳女士) is no name of its own: it refers back to a person
+    named in full, which the article's short forms resolve."""
     found = []
     for word in words:
         if word.label != "PER" or len(word.text) < 2 or word.text.isascii():
             continue  # Latin names are the rules' (the model calls words such as Tech names)
+        if any(word.text.endswith(h) and word.text[:-len(h)] in surnames for h in honorifics):
+            continue
         if any(m.start < word.end and word.start < m.end for m in taken):
             continue
         if word.start > 0 and text[word.start - 1] in _OPENERS:

@@ -188,6 +188,9 @@ class PersonFinder:
             if not surname_len or covered[i]:
                 i += 1
                 continue
+            if self._honorific.match(text, i + surname_len):
+                i += surname_len  # 李先生, 梁女士: a reference back to a person named in full (see NameRegistry)
+                continue
             weak = surname_len == 1 and char in self.lx.weak_surnames
             left = self._left_strength(text, i, blocked_ends, weak)
             if left == 0 or (weak and left < 2):
@@ -320,6 +323,9 @@ class PersonFinder:
             surname_len = 2 if full[:2] in self.lx.double_surnames else 1
             return [full[:surname_len]]
         return []
+
+    def honorific_at(self, text: str, start: int) -> bool:
+        return self._honorific.match(text, start) is not None
 
     def strip_honorific(self, text: str, end: int) -> int:
         match = self._honorific.match(text, end)
