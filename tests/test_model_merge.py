@@ -115,6 +115,10 @@ EVENTS = [
     (9, "青州猎鹰主教练韩卫东离任。", {("韩卫东", "青州猎鹰", "主教练", None)}),
     (10, "女子组合星芒少女成员林小雨宣布退团。", {("林小雨", "星芒少女", None, None)}),
     (11, "彩虹机器人首席执行官周启明离职。", {("周启明", "彩虹机器人", "首席执行官", None)}),
+    (2, "泰和人寿保险股份有限公司副总经理龚立新已离职。", {("龚立新", "泰和人寿保险股份有限公司", "副总经理", None)}),
+    (2, "省属国企江汉建工集团有限公司总经理曹启明退休。", {("曹启明", "江汉建工集团有限公司", "总经理", None)}),
+    (6, "远航物流公司董事会收到董事长李文博先生的辞职报告。李先生因个人原因辞去董事长职务。",
+     {("李文博", "远航物流公司", "董事长", None)}),
 ]
 
 
@@ -184,6 +188,21 @@ def test_rule_2_shape_orgs_start_where_the_models_start() -> None:
     assert mm.trim_shape_orgs([gazetteer], words("中超/ORG 球队/n 滨海联队/ORG"), text) == [gazetteer]
 
 
+@pytest.mark.parametrize("text,found,tagged,whole", [
+    ("泰和人寿保险股份有限公司总精算师", "人寿保险股份有限公司", "泰和人寿保险股份有限公司/ORG 总/a 精算师/n", "泰和人寿保险股份有限公司"),
+    ("告别北原铁骑足球俱乐部", "铁骑足球俱乐部", "告别/v 北原铁骑足球俱乐部/ORG", "北原铁骑足球俱乐部"),
+    ("赤焰电子竞技俱乐部官方", "赤焰电子", "赤焰电子竞技俱乐部/ORG 官方/n", "赤焰电子竞技俱乐部"),
+    # not the same name: a category noun on the left, a unit on the right, too much on the left
+    ("中超球队赤城火焰俱乐部主教练", "赤城火焰俱乐部", "中超球队赤城火焰俱乐部/ORG 主教练/n", None),
+    ("华川银行零售金融部总经理", "华川银行", "华川银行零售金融部/ORG 总经理/n", None),
+    ("英国家居建材翠丰集团", "翠丰集团", "英国家居建材翠丰集团/ORG", None),
+])
+def test_rule_2_shape_orgs_take_the_models_whole_name(text, found, tagged, whole) -> None:
+    org = at(text, found, "ORG", "orgs.suffix_shape.v1", OrgEntry(found, "company"))
+    [out] = mm.trim_shape_orgs([org], words(tagged), text, ["公司", "俱乐部", "集团", "银行", "电子"], ["部"], ["球队"])
+    assert (out.text, out.value) == ((whole, OrgEntry(whole, "company")) if whole else (found, org.value))
+
+
 def test_rule_3_model_orgs_need_a_role() -> None:
     ws = words("离开/v 洛城队/ORG ，/w 加盟/v 海湾队/ORG 和/c 湖/ORG")
     taken = [Mention(0, 2, "离开", "TRIGGER", "triggers.lexicon.v1")]
@@ -241,6 +260,10 @@ def test_rule_6_model_persons_with_context_or_the_surname_tables_consent() -> No
     text = "总裁Kevin宣布"
     assert persons(text, "总裁/n Kevin/PER 宣布/v", [at(text, "总裁", "TITLE")]) == []  # Latin: the rules'
     assert persons("（花名“若曦”）", "（/w 花名/n “/w 若曦/PER ”/w ）/w", chinese=lambda n: True) == []
+    # a surname with an honorific refers back to someone named in full: no name of its own
+    text = "李先生已辞任"
+    assert mm.model_persons(text, words("李先生/PER 已/d 辞任/v"), [], [], [at(text, "辞任", "TRIGGER")],
+                            frozenset("已"), lambda n: True, ["先生"], frozenset("李")) == []
 
 
 @pytest.mark.parametrize("text,tagged,post", [

@@ -50,6 +50,7 @@ class SentenceAnalyzer:
         self.function_chars = frozenset(lexicon.name_cues.not_in_given_name) | self.lx.name_end_cues
         self.is_word = lambda w: segmenter.word_frequency(w) >= 100
         self.surnames = lexicon.single_surnames | lexicon.double_surnames
+        self.descriptors = sorted(lexicon.org_patterns.descriptors, key=len, reverse=True)
         self.right_cues = frozenset(lexicon.name_cues.strong_right_cues) | self.lx.name_end_cues
         # what may stand before a clause-opening name: punctuation, a column's bracket, a former marker
         self.clause_openers = frozenset("，,。；;：:、】」）) \n原前")
@@ -120,7 +121,8 @@ class SentenceAnalyzer:
         # a trigger inside an organization name (退出 in 退出机制) yields to the longer organization
         orgs = [m for m in orgs if not overlaps((m.start, m.end), taken) or (m.end - m.start) > 3]
         shape = self.orgs.by_shape(text, taken + [(m.start, m.end) for m in orgs] + state.suspect)
-        shape = model_merge.trim_shape_orgs(shape, words, text)
+        shape = model_merge.trim_shape_orgs(shape, words, text, self.org_suffixes, self.lx.org_patterns.unit_suffixes,
+                                            self.generic_names | frozenset(self.descriptors))
         state.orgs = self._units_of_orgs(text, self._drop_category_descriptions(text, orgs + shape))
         if words:
             state.orgs += model_merge.proper_noun_with_suffix(text, words, self.suffix_at, ents.mentions + state.orgs)
@@ -138,8 +140,22 @@ class SentenceAnalyzer:
             state.orgs += model_merge.orgs_after_group_nouns(
                 text, words, self.group_nouns, ents.mentions + state.orgs, self._name_stops(text), self.is_word,
                 lambda name, kind: OrgEntry(name, kind))
+        state.orgs = [self._without_descriptor(org) for org in state.orgs]
         for mention in state.orgs:
             ents.add(mention)
+
+    def _without_descriptor(self, org: Mention) -> Mention:
+        """省属国企江汉建工集团 → 江汉建工集团: what the organization is, written before its name, is
+        not part of the name (a name of two characters or more must be left before any suffix)."""
+        for descriptor in self.descriptors:
+            if org.text.startswith(descriptor) and len(org.text) - len(descriptor) >= 4:
+                start = org.start + len(descriptor)
+                text = org.text[len(descriptor):]
+                value = org.value
+                if getattr(value, "canonical", None) == org.text:
+                    value = OrgEntry(text, value.kind)  # type: ignore[union-attr]
+                return Mention(start, org.end, text, org.label, org.source, value)
+        return org
 
     def _names_before_posts_of_others(self, text: str, people: list[Mention], ents: SentenceEntities,
                                       state: StepState) -> list[Mention]:
@@ -260,6 +276,15 @@ class SentenceAnalyzer:
         return [m for m in orgs
                 if not any(text.startswith(n, m.end) and m.end + len(n) in starts for n in nouns)]
 
+    def _clean_post_start(self, text: str, title: Mention) -> Mention:
+        """A post the model's words trimmed may start anew with a verb or generic word (收到公司总经理)."""
+        head = title.value if isinstance(title.value, str) else ""
+        head_start = title.end - len(head) if head and text.endswith(head, 0, title.end) else title.end
+        start = self.orgs.post_start(text, title.start, head_start)
+        if start == title.start:
+            return title
+        return Mention(start, title.end, text[start:title.end], title.label, title.source, title.value)
+
     def step_times(self, text: str, ents: SentenceEntities, state: StepState) -> None:
         for time in self.dates.find(text, state.pub, state.context_year, state.context_time):
             ents.add(Mention(time.start, time.end, time.text, "TIME", "dates.patterns.v1", time))
@@ -275,6 +300,7 @@ class SentenceAnalyzer:
         titles = self.orgs.posts(text, state.blocked)
         if state.model_words:
             titles = model_merge.trim_post_modifiers(titles, state.model_words, text, self.clause_verbs)
+            titles = [self._clean_post_start(text, t) for t in titles]
             orgs, titles = model_merge.orgs_before_posts(
                 text, titles, state.model_words, self.clause_openers, self.is_word, self.not_org_before_post,
                 self.org_entry_for)

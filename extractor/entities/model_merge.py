@@ -8,7 +8,8 @@ show why an entity was or was not used. The rules, in the order the analyzer app
 1. a gazetteer hit the model reads as part of a longer word (华夏 in 华夏幸福, 平安 in 平安夜), as a
    person, or right after a place (西岭|猎豹 is not 猎豹移动) is dropped;
 2. an organization found by its suffix that begins with common words the model keeps apart
-   (中超球队滨海联队) starts where the model's organization starts;
+   (中超球队滨海联队) starts where the model's organization starts; one the model reads as part of a
+   longer organization (泰和|人寿保险股份有限公司, 赤焰电子|竞技俱乐部) takes the model's span;
 3. the model's organizations are added where the rules found no entity and the sentence gives them
    a role: a post after them, even across a stock code or a region (东岳股份董事长, 宜家华北区总经理),
    a departure or move word before them (离开凯诺), a category noun before them (初创公司栖木科技), a
@@ -43,6 +44,9 @@ from typing import Callable, Protocol, Sequence
 
 from extractor.rulebook.lexicon import OrgEntry
 from .mentions import Mention
+
+# a name with no punctuation or space inside: the model's word is one name, not a clause
+_NAME_ONLY = re.compile(r"[\u4e00-\u9fffA-Za-z0-9·&]+")
 
 MODEL_SOURCE = "ner.lac.v1"
 # Parts of speech of ordinary words (proper nouns `nz` and works `nw` are not ordinary).
@@ -107,10 +111,40 @@ def veto_gazetteer(orgs: list[Mention], words: Sequence[ModelWord], org_suffixes
     return kept, dropped
 
 
-def trim_shape_orgs(orgs: list[Mention], words: Sequence[ModelWord], text: str) -> list[Mention]:
-    """Rule 2: 中超球队滨海联队 → 滨海联队 where the model's organization ends with the name."""
+def _extends_name(org: Mention, longer: ModelWord, text: str, suffixes: Sequence[str],
+                  unit_suffixes: Sequence[str], nouns: Sequence[str]) -> bool:
+    """Whether the model's longer organization is the same name made whole: at most three characters
+    more on the left (泰和, 北原), holding no category noun (中超球队|赤城火焰俱乐部); on the right only
+    up to an organization's suffix, never a unit's (华川银行|零售金融部)."""
+    left, right = text[longer.start:org.start], text[org.end:longer.end]
+    if len(left) > 3 or any(noun in left for noun in nouns):
+        return False
+    if right:
+        # the longest suffix it ends with decides: 俱乐部 is an organization's, though 部 is a unit's
+        as_org = max((len(s) for s in suffixes if right.endswith(s)), default=0)
+        as_unit = max((len(s) for s in unit_suffixes if right.endswith(s)), default=0)
+        return as_org > as_unit
+    return True
+
+
+def trim_shape_orgs(orgs: list[Mention], words: Sequence[ModelWord], text: str, suffixes: Sequence[str] = (),
+                    unit_suffixes: Sequence[str] = (), nouns: Sequence[str] = ()) -> list[Mention]:
+    """Rule 2: 中超球队滨海联队 → 滨海联队 where the model's organization ends with the name; and
+    泰和|人寿保险股份有限公司, 北原|铁骑足球俱乐部, 赤焰电子|竞技俱乐部 → the model's whole name where
+    the suffix finder stopped at a character that often ends a name on the left (和, 原) or at a
+    shorter suffix, and the model reads one organization over it."""
     out = []
     for org in orgs:
+        longer = next((w for w in words if w.label == "ORG" and w.start <= org.start and org.end <= w.end
+                       and w.end - w.start > org.end - org.start and _NAME_ONLY.fullmatch(w.text)), None)
+        if longer is not None and not _extends_name(org, longer, text, suffixes, unit_suffixes, nouns):
+            longer = None
+        if org.source == "orgs.suffix_shape.v1" and longer is not None:
+            value = org.value
+            if getattr(value, "canonical", None) == org.text:
+                value = type(value)(longer.text, value.kind)  # type: ignore[union-attr,call-arg]
+            out.append(Mention(longer.start, longer.end, longer.text, org.label, org.source, value))
+            continue
         if org.source == "orgs.suffix_shape.v1":
             model = next((w for w in words if w.label == "ORG" and w.end == org.end
                           and org.start < w.start and len(w.text) >= 2), None)

@@ -189,17 +189,23 @@ class OrgFinder:
                 if char in self.stops or not _NAME_CHAR.match(char):
                     break
                 start -= 1
-            for _ in range(2):  # 收到公司副总经理: a verb, then a generic word, may open the modifier
-                start = self._drop_leading_function_words(text, start, hit.start)
-                for prefix in self.lx.titles.generic_prefixes:
-                    if text.startswith(prefix, start) and start + len(prefix) <= hit.start:
-                        start += len(prefix)
-                        break
+            start = self.post_start(text, start, hit.start)
             if found and text[found[-1].end:start] in self.joiners[:2] and start == found[-1].end + 1:
                 previous = found.pop()
                 start = previous.start
             found.append(Mention(start, hit.end, text[start:hit.end], "TITLE", "titles.lexicon_modifier.v1", hit.surface))
         return found
+
+    def post_start(self, text: str, start: int, head_start: int) -> int:
+        """Where a post whose modifier begins at `start` really begins: 收到公司副总经理 → 副总经理
+        (a verb, then a generic word, may open the modifier)."""
+        for _ in range(2):
+            start = self._drop_leading_function_words(text, start, head_start)
+            for prefix in self.lx.titles.generic_prefixes:
+                if text.startswith(prefix, start) and start + len(prefix) <= head_start:
+                    start += len(prefix)
+                    break
+        return start
 
     def _drop_leading_function_words(self, text: str, start: int, end: int) -> int:
         """收到董事长 → 董事长: the verbs in titles.yaml `modifier_verbs` never start a post."""

@@ -113,6 +113,10 @@ class ArgumentFiller:
         after = [t for t in after if not any(trigger.end <= j <= t.end + 3 for j in joins)]
         if after:
             return after[0].value, "date.after_trigger.v1"  # type: ignore[return-value]
+        # 已辞任，自2024年6月1日起生效: the day it takes effect, told in a later clause
+        effective = [t for t in times if t.start >= c_end and self._takes_effect(text, t.end)]
+        if effective:
+            return effective[0].value, "date.takes_effect.v1"  # type: ignore[return-value]
         if before:
             # an earlier clause of the sentence: "2022年5月，据报道，X离职"; not the date of a move told
             # in the time's own clause (2019年加入Y，后离开), but a purpose clause between is no move
@@ -124,6 +128,10 @@ class ArgumentFiller:
                             for j in joins if j >= time_clause_end):
                 return last.value, "date.sentence.v1"  # type: ignore[return-value]
         return None, ""
+
+    def _takes_effect(self, text: str, end: int) -> bool:
+        rest = text[end:end + 6].lstrip()
+        return any(rest.startswith(m) for m in self.lx.dates.effective_markers)
 
     def is_future(self, text: str, time: Mention) -> bool:
         return any(text[:time.start].endswith(m) for m in self.lx.dates.future_markers)

@@ -76,6 +76,7 @@ class OrgPatternsFile(Rule):
     unit_suffixes: list[str]
     remit_verbs: list[str]
     category_nouns: list[str]
+    descriptors: list[str] = Field(default_factory=list)
     issuer_patterns: list[str]
     place_prefixes: list[str]
     not_units: list[str]
@@ -256,3 +257,4 @@ class DatesFile(Rule):
     previous_month_words: list[str]
     day_words: dict[str, int]
     vague_words: list[str] = Field(default_factory=list)
+    effective_markers: list[str] = Field(default_factory=list)
