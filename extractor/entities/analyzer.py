@@ -262,12 +262,18 @@ class SentenceAnalyzer:
         if before.endswith("从") or any(before.endswith(h.surface) for h in self.lx.trigger_index.hits(before)
                                         if h.value is not None) or \
                 any(before.endswith(h.surface) for h in self.lx.join_word_index.hits(before)):
+            if self.is_word(name) and len(name) <= 2 and self._noun_follows(text, word.end):
+                return None  # 加盟国际公益组织X: a common word that opens a description, not a name
             return "after_departure_or_move"  # 离开凯诺, 从东岳股份离职, 加盟睿远基金
         if any(text.endswith(noun, 0, word.start) for noun in self.lx.org_patterns.category_nouns):
             return "after_category_noun"  # 初创公司栖木科技, 嘻哈厂牌AOMG, 零售商翠丰集团
         if after.startswith(tuple(self.lx.org_patterns.statement_verbs)):
             return "statement"  # YG发表声明, 俱乐部宣布, 球队与主教练解约
         return None
+
+    def _noun_follows(self, text: str, end: int) -> bool:
+        """Whether a dictionary noun starts at `end` (公益 in 国际公益组织)."""
+        return any(self.is_word(text[end:end + n]) for n in (2, 3)) and text[end:end + 1].isalpha()
 
     def _drop_category_descriptions(self, text: str, orgs: list[Mention]) -> list[Mention]:
         """法国电信业者Orange: an organization followed by a category noun and another name describes it."""

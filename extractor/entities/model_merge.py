@@ -113,11 +113,11 @@ def veto_gazetteer(orgs: list[Mention], words: Sequence[ModelWord], org_suffixes
 
 def _extends_name(org: Mention, longer: ModelWord, text: str, suffixes: Sequence[str],
                   unit_suffixes: Sequence[str], nouns: Sequence[str]) -> bool:
-    """Whether the model's longer organization is the same name made whole: at most three characters
-    more on the left (泰和, 北原), holding no category noun (中超球队|赤城火焰俱乐部); on the right only
+    """Whether the model's longer organization is the same name made whole: at most four characters
+    more on the left (泰和, 北原, 赤焰电子), holding no category noun (中超球队|赤城火焰俱乐部); on the right only
     up to an organization's suffix, never a unit's (华川银行|零售金融部)."""
     left, right = text[longer.start:org.start], text[org.end:longer.end]
-    if len(left) > 3 or any(noun in left for noun in nouns):
+    if len(left) > 4 or any(noun in left for noun in nouns):
         return False
     if right:
         # the longest suffix it ends with decides: 俱乐部 is an organization's, though 部 is a unit's

@@ -28,6 +28,7 @@ class OrgFinder:
         self.suffix_index = PhraseIndex({s.suffix: s for s in lexicon.org_patterns.suffixes})
         self.stops = set(lexicon.titles.modifier_stops)
         self.joiners = lexicon.titles.title_joiners
+        self.move_verbs = [v.word for v in lexicon.destinations.join_verbs]
 
     def known(self, text: str) -> list[Mention]:
         return [
@@ -45,8 +46,14 @@ class OrgFinder:
                 break
             if start < end_of_stem and any(text.endswith(noun, floor, start) for noun in self.lx.org_patterns.category_nouns):
                 break  # 投资机构启衡资本: the category noun is not part of the name
+            if start < end_of_stem and self._after_move_verb(text, start, floor):
+                break  # 转签橙果互娱: the move verb is not part of the name
             start -= 1
         return start
+
+    def _after_move_verb(self, text: str, start: int, floor: int) -> bool:
+        """Whether a move verb of two characters or more (转签, 加盟) ends right before `start`."""
+        return any(len(verb) > 1 and text.endswith(verb, floor, start) for verb in self.move_verbs)
 
     def _ends_a_word(self, text: str, end: int, floor: int) -> bool:
         """先进 in 南方先进计算研究院: a stop character that ends an ordinary word (not a verb) is part of the

@@ -219,6 +219,7 @@ class SurnamesFile(Rule):
 class JoinVerb(Rule):
     word: str = Field(min_length=1)
     kind: DestKind
+    reason: Optional[str] = None
 
 
 class NeighbourExclusion(Rule):
