@@ -9,7 +9,9 @@ show why an entity was or was not used. The rules, in the order the analyzer app
    person, or right after a place (西岭|猎豹 is not 猎豹移动) is dropped;
 2. an organization found by its suffix that begins with common words the model keeps apart
    (中超球队滨海联队) starts where the model's organization starts; one the model reads as part of a
-   longer organization (泰和|人寿保险股份有限公司, 赤焰电子|竞技俱乐部) takes the model's span;
+   longer organization (泰和|人寿保险股份有限公司, 赤焰电子|竞技俱乐部) takes the model's span; one
+   holding the model's person, time or preposition starts after it (许嘉宁今日通过|经纪公司), and
+   is dropped when what is left only names a kind of organization;
 3. the model's organizations are added where the rules found no entity and the sentence gives them
    a role: a post after them, even across a stock code or a region (东岳股份董事长, 宜家华北区总经理),
    a departure or move word before them (离开凯诺), a category noun before them (初创公司栖木科技), a
@@ -45,6 +47,8 @@ from typing import Callable, Protocol, Sequence
 from extractor.rulebook.lexicon import OrgEntry
 from .mentions import Mention
 
+# the model's words that never stand inside an organization's name
+_NOT_IN_NAME = frozenset({"PER", "TIME", "p"})
 # a name with no punctuation or space inside: the model's word is one name, not a clause
 _NAME_ONLY = re.compile(r"[\u4e00-\u9fffA-Za-z0-9·&]+")
 
@@ -139,6 +143,18 @@ def trim_shape_orgs(orgs: list[Mention], words: Sequence[ModelWord], text: str, 
                        and w.end - w.start > org.end - org.start and _NAME_ONLY.fullmatch(w.text)), None)
         if longer is not None and not _extends_name(org, longer, text, suffixes, unit_suffixes, nouns):
             longer = None
+        if org.source == "orgs.suffix_shape.v1":
+            # 许嘉宁今日通过经纪公司: a person, a time or a preposition the model reads inside is no part of a name
+            cut = max((w.end for w in words if org.start <= w.start and w.end < org.end
+                       and w.label in _NOT_IN_NAME), default=org.start)
+            if cut > org.start:
+                rest = text[cut:org.end]
+                if len(rest) < 3 or rest in nouns:
+                    continue  # 经纪公司: what is left names a kind of organization, not one
+                value = org.value
+                if getattr(value, "canonical", None) == org.text:
+                    value = type(value)(rest, value.kind)  # type: ignore[union-attr,call-arg]
+                org = Mention(cut, org.end, rest, org.label, org.source, value)
         if org.source == "orgs.suffix_shape.v1" and longer is not None:
             value = org.value
             if getattr(value, "canonical", None) == org.text:

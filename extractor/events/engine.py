@@ -311,8 +311,9 @@ class EventEngine:
             any_topic = (topic[0], "") if topic else None
             following = [a for a in analyzed[n + 1:n + 2] if a.sentence.paragraph == item.sentence.paragraph]
             denied_next = self._denied_next(item, following)
+            next_text = following[0].ents.text if following else ""
             for trigger in item.ents.of("TRIGGER"):
-                if self.frames.is_suppressed(item, trigger):
+                if self.frames.is_suppressed(item, trigger, next_text):
                     continue
                 subjects, rule = self.frames.subjects(item, trigger, paragraph_topic or any_topic)
                 if rule == "subject.paragraph_topic.v1" and paragraph_topic is None:

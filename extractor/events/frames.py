@@ -273,11 +273,13 @@ class FrameBuilder:
                 found.append(org)
         return found
 
-    def is_suppressed(self, item: AnalyzedSentence, trigger: Mention) -> str | None:
+    def is_suppressed(self, item: AnalyzedSentence, trigger: Mention, next_text: str = "") -> str | None:
+        """Why a departure word tells no departure here, or None. `next_text`: the next sentence of
+        the paragraph, which may hold the cue a word needs (免去X的局长职务。X已到龄退休。)."""
         text = item.ents.text
         c_start, c_end = clause_bounds(text, trigger.start)
         cues = trigger.value.requires_cue  # type: ignore[union-attr]
-        if cues and not any(cue in text for cue in cues):
+        if cues and not any(cue in text or cue in next_text for cue in cues):
             return "suppress.needs_cue.v1"  # 免去…职务 alone is a reassignment; with 退休 it is a departure
         if trigger.value.object == "after":  # type: ignore[union-attr]
             obj = text[trigger.end:min(c_end, trigger.end + 10)]
