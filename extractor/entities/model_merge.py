@@ -10,7 +10,7 @@ show why an entity was or was not used. The rules, in the order the analyzer app
 2. an organization found by its suffix that begins with common words the model keeps apart
    (中超球队滨海联队) starts where the model's organization starts; one the model reads as part of a
    longer organization (泰和|人寿保险股份有限公司, 赤焰电子|竞技俱乐部) takes the model's span; one
-   holding the model's person, time or preposition starts after it (许嘉宁今日通过|经纪公司), and
+   holding the model's day or preposition starts after it (许嘉宁今日通过|经纪公司), and
    is dropped when what is left only names a kind of organization;
 3. the model's organizations are added where the rules found no entity and the sentence gives them
    a role: a post after them, even across a stock code or a region (东岳股份董事长, 宜家华北区总经理),
@@ -47,8 +47,14 @@ from typing import Callable, Protocol, Sequence
 from extractor.rulebook.lexicon import OrgEntry
 from .mentions import Mention
 
-# the model's words that never stand inside an organization's name
-_NOT_IN_NAME = frozenset({"PER", "TIME", "p"})
+
+def _not_in_name(word: ModelWord) -> bool:
+    """The model's words that never stand inside an organization's name: a preposition, a day or a
+    date (今日, 6月1日; not 未来 of 绿色未来党, which the model also calls a time). Not its persons:
+    it reads company names as persons at times (华晶半导体)."""
+    return word.label == "p" or (word.label == "TIME" and (
+        any(c.isdigit() for c in word.text) or word.text.endswith(("日", "天", "月", "年"))))
+
 # a name with no punctuation or space inside: the model's word is one name, not a clause
 _NAME_ONLY = re.compile(r"[\u4e00-\u9fffA-Za-z0-9·&]+")
 
@@ -144,9 +150,9 @@ def trim_shape_orgs(orgs: list[Mention], words: Sequence[ModelWord], text: str, 
         if longer is not None and not _extends_name(org, longer, text, suffixes, unit_suffixes, nouns):
             longer = None
         if org.source == "orgs.suffix_shape.v1":
-            # 许嘉宁今日通过经纪公司: a person, a time or a preposition the model reads inside is no part of a name
-            cut = max((w.end for w in words if org.start <= w.start and w.end < org.end
-                       and w.label in _NOT_IN_NAME), default=org.start)
+            # 许嘉宁今日通过经纪公司: a day or a preposition the model reads inside is no part of a name
+            cut = max((w.end for w in words if org.start <= w.start and w.end < org.end and _not_in_name(w)),
+                      default=org.start)
             if cut > org.start:
                 rest = text[cut:org.end]
                 if len(rest) < 3 or rest in nouns:
