@@ -286,6 +286,10 @@ class FrameBuilder:
             if any(place in obj for place in self.lx.triggers.place_objects) and not any(
                     trigger.end <= o.start < trigger.end + 10 for o in item.ents.of("ORG")):
                 return "suppress.place_object.v1"  # 退出中国市场, 离开会场: a place, not a body the person was in
+            place = next((p for p in self.lx.org_patterns.place_prefixes if obj.startswith(p)), None)
+            if place is not None and obj[len(place):len(place) + 1] in ("", "，", ",", "。", "；", ";", "、", " ") \
+                    and not any(o.start == trigger.end for o in item.ents.of("ORG")):
+                return "suppress.place_object.v1"  # 离开南京，前往德国: a city the person left, not a body
         for hit in self.lx.suppressor_index.hits(text):
             if hit.value in ("denial", "negation"):
                 # a denial anywhere in the sentence covers it (公司否认X离职的消息)
@@ -294,6 +298,8 @@ class FrameBuilder:
                 return f"suppress.{hit.value}.v1"
             if c_start <= hit.start < c_end:
                 return f"suppress.{hit.value}.v1"
+            if hit.value == "hypothetical" and hit.start < c_start:
+                return "suppress.hypothetical.v1"  # 如果X，他可能下课: the departure is the condition's outcome
         return None
 
     def org_candidates(self, item: AnalyzedSentence, trigger: Mention, person: Mention | None) -> tuple[Mention | None, str]:
