@@ -579,7 +579,30 @@ class EventEngine:
                 return entry, "org.article_dominant.v1"
             return None
 
-        return for_candidate
+        def with_announcer(cand: Candidate) -> tuple[OrgEntry, str] | None:
+            return for_candidate(cand) or self._paragraph_announcer(analyzed, cand)
+
+        return with_announcer
+
+    def _paragraph_announcer(self, analyzed: list[AnalyzedSentence], cand: Candidate) -> tuple[OrgEntry, str] | None:
+        """海澄银行召开董事会。次日，行长X辞去行长职务。: an organization that opens a sentence of the
+        paragraph, up to the candidate's, as the subject of an announcement or a meeting, is the one
+        a departure told there without an organization is from."""
+        verbs = tuple(self.lx.org_patterns.statement_verbs)
+        for item in analyzed:
+            if item.sentence.paragraph != cand.sentence.paragraph or item.sentence.start > cand.sentence.start:
+                continue
+            text = item.ents.text
+            mentions = sorted(item.ents.mentions, key=lambda m: m.start)
+            # what opens the sentence, after a time that may open it (6月2日，海澄银行召开…)
+            skip = 1 if mentions and mentions[0].label == "TIME" and not text[:mentions[0].start].strip() else 0
+            lead_end = mentions[0].end if skip else 0
+            first = mentions[skip] if len(mentions) > skip else None
+            if first is None or first.label != "ORG" or text[lead_end:first.start].strip(" ，,\u3000"):
+                continue
+            if text[first.end:].lstrip().startswith(verbs):
+                return first.value, "org.paragraph_announcer.v1"  # type: ignore[return-value]
+        return None
 
     def _issuer(self, head: str) -> OrgEntry | None:
         """证券简称：某某股份 / 某某股份有限公司关于…的公告: the company an announcement speaks for."""
