@@ -195,11 +195,14 @@ def test_rule_2_shape_orgs_start_where_the_models_start() -> None:
     # not the same name: a category noun on the left, a unit on the right, too much on the left
     ("中超球队赤城火焰俱乐部主教练", "赤城火焰俱乐部", "中超球队赤城火焰俱乐部/ORG 主教练/n", None),
     ("华川银行零售金融部总经理", "华川银行", "华川银行零售金融部/ORG 总经理/n", None),
+    ("江州大学生命科学学院院长", "江州大学", "江州大学生命科学学院/ORG 院长/n", None),
+    ("原北辰大学物理学院教授", "物理学院", "原/a 北辰大学物理学院/ORG 教授/n", None),
     ("英国家居建材翠丰集团", "翠丰集团", "英国家居建材翠丰集团/ORG", None),
 ])
 def test_rule_2_shape_orgs_take_the_models_whole_name(text, found, tagged, whole) -> None:
     org = at(text, found, "ORG", "orgs.suffix_shape.v1", OrgEntry(found, "company"))
-    [out] = mm.trim_shape_orgs([org], words(tagged), text, ["公司", "俱乐部", "集团", "银行", "电子"], ["部"], ["球队"])
+    [out] = mm.trim_shape_orgs([org], words(tagged), text, ["公司", "俱乐部", "集团", "银行", "电子", "大学", "学院"],
+                               ["部"], ["球队"], ["公司", "俱乐部", "集团", "银行", "大学", "学院"])
     assert (out.text, out.value) == ((whole, OrgEntry(whole, "company")) if whole else (found, org.value))
 
 

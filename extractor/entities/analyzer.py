@@ -51,6 +51,10 @@ class SentenceAnalyzer:
         self.is_word = lambda w: segmenter.word_frequency(w) >= 100
         self.surnames = lexicon.single_surnames | lexicon.double_surnames
         self.descriptors = sorted(lexicon.org_patterns.descriptors, key=len, reverse=True)
+        # words that say what kind of organization follows (球队, 零售商, 国企), never part of its name
+        self.complete_suffixes = [s.suffix for s in lexicon.org_patterns.suffixes if not s.descriptive]
+        self.kind_nouns = frozenset(lexicon.org_patterns.category_nouns) | frozenset(self.descriptors) \
+            | frozenset(g.noun for g in lexicon.org_patterns.group_nouns)
         self.right_cues = frozenset(lexicon.name_cues.strong_right_cues) | self.lx.name_end_cues
         # what may stand before a clause-opening name: punctuation, a column's bracket, a former marker
         self.clause_openers = frozenset("，,。；;：:、】」）) \n原前")
@@ -122,7 +126,7 @@ class SentenceAnalyzer:
         orgs = [m for m in orgs if not overlaps((m.start, m.end), taken) or (m.end - m.start) > 3]
         shape = self.orgs.by_shape(text, taken + [(m.start, m.end) for m in orgs] + state.suspect)
         shape = model_merge.trim_shape_orgs(shape, words, text, self.org_suffixes, self.lx.org_patterns.unit_suffixes,
-                                            self.generic_names | frozenset(self.descriptors))
+                                            self.kind_nouns, self.complete_suffixes)
         state.orgs = self._units_of_orgs(text, self._drop_category_descriptions(text, orgs + shape))
         if words:
             state.orgs += model_merge.proper_noun_with_suffix(text, words, self.suffix_at, ents.mentions + state.orgs)

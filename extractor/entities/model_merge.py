@@ -49,11 +49,12 @@ from .mentions import Mention
 
 
 def _not_in_name(word: ModelWord) -> bool:
-    """The model's words that never stand inside an organization's name: a preposition, a day or a
-    date (今日, 6月1日; not 未来 of 绿色未来党, which the model also calls a time). Not its persons:
+    """The model's words that never stand inside an organization's name: a preposition, a day, a
+    date or a time after or before something (今日, 6月1日, 赛后; not 未来 of 绿色未来党, which the
+    model also calls a time). Not its persons:
     it reads company names as persons at times (华晶半导体)."""
     return word.label == "p" or (word.label == "TIME" and (
-        any(c.isdigit() for c in word.text) or word.text.endswith(("日", "天", "月", "年"))))
+        any(c.isdigit() for c in word.text) or word.text.endswith(("日", "天", "月", "年", "后", "前"))))
 
 # a name with no punctuation or space inside: the model's word is one name, not a clause
 _NAME_ONLY = re.compile(r"[\u4e00-\u9fffA-Za-z0-9·&]+")
@@ -122,14 +123,17 @@ def veto_gazetteer(orgs: list[Mention], words: Sequence[ModelWord], org_suffixes
 
 
 def _extends_name(org: Mention, longer: ModelWord, text: str, suffixes: Sequence[str],
-                  unit_suffixes: Sequence[str], nouns: Sequence[str]) -> bool:
+                  unit_suffixes: Sequence[str], nouns: Sequence[str], complete_suffixes: Sequence[str]) -> bool:
     """Whether the model's longer organization is the same name made whole: at most four characters
     more on the left (泰和, 北原, 赤焰电子), holding no category noun (中超球队|赤城火焰俱乐部); on the right only
-    up to an organization's suffix, never a unit's (华川银行|零售金融部)."""
+    after a descriptive suffix (赤焰电子|竞技俱乐部, not 江州大学|生命科学学院) and up to an
+    organization's suffix, never a unit's (华川银行|零售金融部)."""
     left, right = text[longer.start:org.start], text[org.end:longer.end]
-    if len(left) > 4 or any(noun in left for noun in nouns):
-        return False
+    if len(left) > 4 or any(noun in left for noun in nouns) or left.endswith(tuple(complete_suffixes)):
+        return False  # 北辰大学|物理学院: a whole name before is the organization of a unit
     if right:
+        if org.text.endswith(tuple(complete_suffixes)):
+            return False  # 江州大学|生命科学学院: a name already whole, with a unit after it
         # the longest suffix it ends with decides: 俱乐部 is an organization's, though 部 is a unit's
         as_org = max((len(s) for s in suffixes if right.endswith(s)), default=0)
         as_unit = max((len(s) for s in unit_suffixes if right.endswith(s)), default=0)
@@ -138,7 +142,8 @@ def _extends_name(org: Mention, longer: ModelWord, text: str, suffixes: Sequence
 
 
 def trim_shape_orgs(orgs: list[Mention], words: Sequence[ModelWord], text: str, suffixes: Sequence[str] = (),
-                    unit_suffixes: Sequence[str] = (), nouns: Sequence[str] = ()) -> list[Mention]:
+                    unit_suffixes: Sequence[str] = (), nouns: Sequence[str] = (),
+                    complete_suffixes: Sequence[str] = ()) -> list[Mention]:
     """Rule 2: 中超球队滨海联队 → 滨海联队 where the model's organization ends with the name; and
     泰和|人寿保险股份有限公司, 北原|铁骑足球俱乐部, 赤焰电子|竞技俱乐部 → the model's whole name where
     the suffix finder stopped at a character that often ends a name on the left (和, 原) or at a
@@ -147,7 +152,8 @@ def trim_shape_orgs(orgs: list[Mention], words: Sequence[ModelWord], text: str, 
     for org in orgs:
         longer = next((w for w in words if w.label == "ORG" and w.start <= org.start and org.end <= w.end
                        and w.end - w.start > org.end - org.start and _NAME_ONLY.fullmatch(w.text)), None)
-        if longer is not None and not _extends_name(org, longer, text, suffixes, unit_suffixes, nouns):
+        if longer is not None and not _extends_name(org, longer, text, suffixes, unit_suffixes, nouns,
+                                                    complete_suffixes):
             longer = None
         if org.source == "orgs.suffix_shape.v1":
             # 许嘉宁今日通过经纪公司: a day or a preposition the model reads inside is no part of a name
@@ -177,7 +183,9 @@ def trim_shape_orgs(orgs: list[Mention], words: Sequence[ModelWord], text: str, 
                     value = type(value)(model.text, value.kind)  # type: ignore[union-attr,call-arg]
                 org = Mention(model.start, org.end, text[model.start:org.end], org.label, org.source, value)
         out.append(org)
-    return out
+    # a name made whole covers the suffix finder's other piece of it (赤焰电子竞技俱乐部 ⊃ 竞技俱乐部)
+    return [o for o in out if not any(p is not o and p.start <= o.start and o.end <= p.end
+                                      and (p.start, p.end) != (o.start, o.end) for p in out)]
 
 
 def model_orgs(words: Sequence[ModelWord], taken: list[Mention], make_entry: Callable[[str], object],
@@ -404,6 +412,9 @@ def orgs_after_group_nouns(text: str, words: Sequence[ModelWord], nouns: dict[st
         at = text.find(noun)
         while at >= 0:
             start = at + len(noun)
+            if any(m.label == "ORG" and m.end == start for m in taken):
+                at = text.find(noun, at + 1)
+                continue  # 苍岭足球俱乐部主场: the noun ends a name already found, it introduces none
             parts = []
             for word in words:
                 if word.start < start:
@@ -414,8 +425,8 @@ def orgs_after_group_nouns(text: str, words: Sequence[ModelWord], nouns: dict[st
                     break
                 parts.append(word)
             name = text[start:parts[-1].end] if parts else ""
-            proper = any(w.label in ("LOC", "ORG", "nz", "j", "nw", "PER") or w.text.isascii() or not is_word(w.text)
-                         for w in parts)
+            proper = any(w.label in ("LOC", "ORG", "nz", "j", "nw", "PER") or (w.text.isascii() and not w.text.isdigit())
+                         or not is_word(w.text) for w in parts)
             if 2 <= len(name) <= 8 and proper and not any(m.start < start + len(name) and start < m.end for m in taken):
                 found.append(Mention(start, start + len(name), name, "ORG", f"orgs.after_group_noun.v1:{noun}",
                                      make_entry(name, kind)))

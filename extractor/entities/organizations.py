@@ -154,6 +154,9 @@ class OrgFinder:
         for hit in self.lx.unit_suffix_index.hits(text):
             if any(m.start <= hit.start and hit.end <= m.end for m in orgs) or hit.start in starts_post:
                 continue  # inside an organization, or the 部 of 部长
+            if any(s.suffix.endswith(hit.surface) and len(s.suffix) > len(hit.surface)
+                   and text.endswith(s.suffix, 0, hit.end) for s in self.lx.org_patterns.suffixes):
+                continue  # the 部 of 俱乐部: an organization's suffix, not a unit's
             floor = max([e for s, e in blocked if e <= hit.start], default=0)
             start = self._extend_left(text, hit.start, floor, 10)
             while start > floor + 1 and text[start - 1] == " " and text[start - 2].isascii() and text[start - 2].isalnum():

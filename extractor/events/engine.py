@@ -600,7 +600,11 @@ class EventEngine:
             first = mentions[skip] if len(mentions) > skip else None
             if first is None or first.label != "ORG" or text[lead_end:first.start].strip(" ，,\u3000"):
                 continue
-            if text[first.end:].lstrip().startswith(verbs):
+            after = text[first.end:]
+            told = next((t for t in item.ents.of("TIME") if t.start == first.end), None)
+            if told is not None:  # 星穹娱乐6月3日发布声明
+                after = text[told.end:]
+            if after.lstrip().startswith(verbs):
                 return first.value, "org.paragraph_announcer.v1"  # type: ignore[return-value]
         return None
 
