@@ -29,6 +29,12 @@ class OrgFinder:
         self.stops = set(lexicon.titles.modifier_stops)
         self.joiners = lexicon.titles.title_joiners
         self.move_verbs = [v.word for v in lexicon.destinations.join_verbs]
+        patterns = lexicon.org_patterns
+        self._kind_of_noun = {g.noun: g.kind for g in patterns.group_nouns}
+        nouns = sorted({*patterns.category_nouns, *self._kind_of_noun}, key=len, reverse=True)
+        self._latin_after_kind = re.compile(
+            r"(?P<noun>" + "|".join(map(re.escape, nouns)) + r")\s?"
+            r"(?P<name>[A-Z][A-Za-z0-9&.\-]*(?: [A-Z][A-Za-z0-9&.\-]*){0,3})(?![A-Za-z0-9])")
 
     def known(self, text: str) -> list[Mention]:
         return [
@@ -64,6 +70,19 @@ class OrgFinder:
         # an adjective or a noun, but not one of the posts' time words (新任, 前任, 现任)
         return self.segmenter.word_frequency(word) >= 100 and self.segmenter.tag_of(word) in ("a", "an", "b", "n", "nz") \
             and word[-1] != "任"
+
+    def latin_after_kind(self, text: str, taken: list[tuple[int, int]]) -> list[Mention]:
+        """A Latin name right after a word saying what it is: 芯片企业Veridian Semiconductor, 初创公司
+        QubitWorks, 竞争对手Ashford Partners. Capitalized words only (产品Surface is rare after these)."""
+        found = []
+        for match in self._latin_after_kind.finditer(text):
+            start, end = match.span("name")
+            if any(s < end and start < e for s, e in taken):
+                continue
+            kind = self._kind_of_noun.get(match.group("noun"), "company")
+            found.append(Mention(start, end, match.group("name"), "ORG", "orgs.latin_after_kind.v1",
+                                 OrgEntry(match.group("name"), kind)))  # type: ignore[arg-type]
+        return found
 
     def by_shape(self, text: str, taken: list[tuple[int, int]]) -> list[Mention]:
         """Organizations unknown to the gazetteer: 智行合一科技有限公司, 至像科技, 两氢一氧公司."""
