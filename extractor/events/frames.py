@@ -300,6 +300,10 @@ class FrameBuilder:
                 return f"suppress.{hit.value}.v1"
             if hit.value == "hypothetical" and hit.start < c_start:
                 return "suppress.hypothetical.v1"  # 如果X，他可能下课: the departure is the condition's outcome
+            if hit.value == "reassigned_after":
+                if hit.start >= trigger.end:
+                    return "suppress.transfer.v1"  # 不再担任X局长，另有任用: what follows says it was a transfer
+                continue
         return None
 
     def org_candidates(self, item: AnalyzedSentence, trigger: Mention, person: Mention | None) -> tuple[Mention | None, str]:

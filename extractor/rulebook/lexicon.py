@@ -174,7 +174,8 @@ class Lexicon:
         sup = self.triggers.suppressors
         self.suppressor_index = PhraseIndex(
             {**{w: "denial" for w in sup.denial}, **{w: "transfer" for w in sup.transfer},
-             **{w: "negation" for w in sup.negation}, **{w: "hypothetical" for w in sup.hypothetical}}
+             **{w: "negation" for w in sup.negation}, **{w: "hypothetical" for w in sup.hypothetical},
+             **{w: "reassigned_after" for w in sup.reassigned_after}}
         )
         self.join_index = MoveIndex(
             {v.word: v.kind for v in self.destinations.join_verbs}, self.destinations.join_verb_exclusions)

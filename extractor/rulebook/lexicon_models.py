@@ -142,6 +142,8 @@ class Suppressors(Rule):
     transfer: list[str]
     negation: list[str]
     hypothetical: list[str] = Field(default_factory=list)
+    # a reassignment told after the departure word, anywhere in the sentence (不再担任X，另有任用)
+    reassigned_after: list[str] = Field(default_factory=list)
 
 
 class TriggersFile(Rule):
