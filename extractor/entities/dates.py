@@ -72,6 +72,12 @@ class DateFinder:
         short_parts = alt({k[1:] for k in rules.year_parts if k.startswith("年")} | {k for k in rules.year_parts if not k.startswith("年")})
         year_words = alt(rules.year_words)
         month_part = r"(?P<mpart>初|中旬|上旬|下旬|底|末|中)?"
+        days = "".join(rules.weekdays)
+        weekday = (
+            rf"|(?P<week>{alt(rules.week_words)})(?P<wd>[{days}])?"
+            rf"|(?:星期|礼拜)(?P<swd>[{days}])"
+            rf"|(?<![上本这下])周(?P<bwd>[{days}])(?=[{re.escape(rules.weekday_followers)}])"
+        ) if rules.weekdays else ""
         self._pattern = re.compile(
             rf"(?:(?P<y>(?:19|20)\d{{2}})年|(?P<yw>{year_words}))"
             rf"(?:(?P<m>\d{{1,2}})月份?(?:(?P<d>\d{{1,2}})[日号])?{month_part}|(?P<part>{parts})|(?<=年)(?P<spart>{short_parts}))?"
@@ -84,6 +90,7 @@ class DateFinder:
             rf"|(?P<holiday>{alt(rules.holidays)})"
             rf"|(?P<offset>{alt(rules.offsets)})"
             rf"|(?P<dayword>{alt(rules.day_words)})"
+            rf"{weekday}"
             # a day told without its month (当地时间15日, 14日晚): the month in force
             rf"|(?<![\d月年/.\-])(?P<bday>[1-9]|[12]\d|3[01])[日号](?![\d])"
         )
@@ -101,6 +108,8 @@ class DateFinder:
                 mention = self._offset(match, base)
             elif match.group("dayword"):
                 mention = self._day_word(match, pub)
+            elif self.rules.weekdays and (match.group("week") or match.group("swd") or match.group("bwd")):
+                mention = self._weekday(match, pub)
             elif match.group("bday"):
                 base = next((m for m in reversed(mentions) if m.value and m.precision in ("day", "month")), context_time)
                 mention = self._bare_day(match, pub, base)
@@ -112,6 +121,12 @@ class DateFinder:
             else:
                 mention = self._resolve(match, pub, anchor)
             if mention is None:
+                continue
+            last = mentions[-1] if mentions else None
+            if last is not None and last.end == mention.start and last.value and last.value == mention.value:
+                # 周二（9日）: one day told twice is one time
+                mentions[-1] = TimeMention(last.start, mention.end, text[last.start:mention.end], last.value,
+                                           last.precision, last.explicit_year or mention.explicit_year, last.year)
                 continue
             if mention.explicit_year and mention.year is not None:
                 anchor = mention.year
@@ -191,6 +206,25 @@ class DateFinder:
         if pub is None or pub.month is None or pub.day is None:
             return TimeMention(m.start(), m.end(), m.group(0), None, None, False)
         day = date(pub.year, pub.month, pub.day) + timedelta(days=self.rules.day_words[m.group("dayword")])
+        return TimeMention(m.start(), m.end(), m.group(0), day.isoformat(), "day", False, day.year)
+
+    def _weekday(self, m: re.Match[str], pub: PubDate | None) -> TimeMention:
+        """周三, 上周一, 本周五: that day of the week of publication (or of the week a week word names);
+        without a week word, the latest such day not after publication. 上周 alone: that week's month."""
+        if pub is None or pub.month is None or pub.day is None:
+            return TimeMention(m.start(), m.end(), m.group(0), None, None, False)
+        published = date(pub.year, pub.month, pub.day)
+        week = m.group("week")
+        name = m.group("wd") or m.group("swd") or m.group("bwd")
+        monday = published - timedelta(days=published.weekday())
+        if name is None:  # 上周, 本周: the week only
+            day = monday + timedelta(weeks=self.rules.week_words[week])
+            return TimeMention(m.start(), m.end(), m.group(0), _iso(day.year, day.month), "month", False, day.year)
+        day = monday + timedelta(days=self.rules.weekdays[name])
+        if week is not None:
+            day += timedelta(weeks=self.rules.week_words[week])
+        elif day > published:
+            day -= timedelta(weeks=1)
         return TimeMention(m.start(), m.end(), m.group(0), day.isoformat(), "day", False, day.year)
 
     def _bare_day(self, m: re.Match[str], pub: PubDate | None, base: "TimeMention | None") -> TimeMention | None:

@@ -261,3 +261,6 @@ class DatesFile(Rule):
     day_words: dict[str, int]
     vague_words: list[str] = Field(default_factory=list)
     effective_markers: list[str] = Field(default_factory=list)
+    weekdays: dict[str, int] = Field(default_factory=dict)
+    week_words: dict[str, int] = Field(default_factory=dict)
+    weekday_followers: str = ""
