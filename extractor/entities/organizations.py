@@ -31,7 +31,15 @@ class OrgFinder:
         self.move_verbs = [v.word for v in lexicon.destinations.join_verbs]
         patterns = lexicon.org_patterns
         self._kind_of_noun = {g.noun: g.kind for g in patterns.group_nouns}
-        nouns = sorted({*patterns.category_nouns, *self._kind_of_noun}, key=len, reverse=True)
+        # what may stand right before a Latin name of an organization: what it is (芯片企业, 竞争对手),
+        # a former affiliation (原NovaTech, 曾在NovaTech), a move (加盟BlueOcean) or leaving (离开NovaTech)
+        openers = {*patterns.category_nouns, *self._kind_of_noun, *lexicon.triggers.former_markers,
+                   *(v.word for v in lexicon.destinations.join_verbs if len(v.word) > 1 and v.kind == "company"
+                     and not lexicon.title_index.contains_any(v.word) and v.word not in ("出任", "担任")),
+                   *(t.word for t in lexicon.triggers.triggers if t.object == "after" and len(t.word) > 1)}
+        self._latin_titles = frozenset(lexicon.titles.titles)
+        self._unit_words = frozenset(patterns.unit_suffixes)
+        nouns = sorted(openers, key=len, reverse=True)
         self._latin_after_kind = re.compile(
             r"(?P<noun>" + "|".join(map(re.escape, nouns)) + r")\s?"
             r"(?P<name>[A-Z][A-Za-z0-9&.\-]*(?: [A-Z][A-Za-z0-9&.\-]*){0,3})(?![A-Za-z0-9])")
@@ -72,13 +80,16 @@ class OrgFinder:
             and word[-1] != "任"
 
     def latin_after_kind(self, text: str, taken: list[tuple[int, int]]) -> list[Mention]:
-        """A Latin name right after a word saying what it is: 芯片企业Veridian Semiconductor, 初创公司
-        QubitWorks, 竞争对手Ashford Partners. Capitalized words only (产品Surface is rare after these)."""
+        """A Latin name right after a word saying what it is (芯片企业Veridian Semiconductor, 初创公司
+        QubitWorks, 竞争对手Ashford Partners), a former affiliation (原NovaTech中国区总裁), a move
+        (加盟BlueOcean) or leaving (离开NovaTech). Capitalized words only, never a post (原CEO)."""
         found = []
         for match in self._latin_after_kind.finditer(text):
             start, end = match.span("name")
-            if any(s < end and start < e for s, e in taken):
-                continue
+            name = match.group("name")
+            if any(s < end and start < e for s, e in taken) or name in self._latin_titles or len(name) < 3 \
+                    or name.split(" ")[-1] in self._unit_words:
+                continue  # 原CEO: a post; 出任AI Lab副主任: a unit
             kind = self._kind_of_noun.get(match.group("noun"), "company")
             found.append(Mention(start, end, match.group("name"), "ORG", "orgs.latin_after_kind.v1",
                                  OrgEntry(match.group("name"), kind)))  # type: ignore[arg-type]
