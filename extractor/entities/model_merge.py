@@ -31,7 +31,8 @@ show why an entity was or was not used. The rules, in the order the analyzer app
 9. an unknown name before a post before a person is the organization (北岭雄鹰主教练韩卫东): the
    post's modifier, when it opens its clause, is a place or organization word with more after it
    (not a bare place), and not a region (华中区) or a unit;
-10. one or two name-like words right after a group noun (女子组合星芒少女, CBA球队东海鲨鱼) name the group;
+10. one or two name-like words right after a group noun (女子组合星芒少女, CBA球队东海鲨鱼), or what quotes
+    right after it hold (乐队“夜航”), name the group;
 11. a proper noun of the model's right before an organization suffix is a name with it (北极光机器人),
     even where the suffix finder reads the word as an ordinary one;
 12. frames name organizations nobody listed: 从X + a departure word (从南港海鸥转会), a departure word
@@ -56,6 +57,8 @@ def _not_in_name(word: ModelWord) -> bool:
     return word.label == "p" or (word.label == "TIME" and (
         any(c.isdigit() for c in word.text) or word.text.endswith(("日", "天", "月", "年", "后", "前"))))
 
+# a name in quotes right after a group noun (乐队“夜航”, 组合「星芒」)
+_QUOTED = re.compile(r"[“「『\"]([^”」』\"，。,]{1,12})[”」』\"]")
 # a name with no punctuation or space inside: the model's word is one name, not a clause
 _NAME_ONLY = re.compile(r"[\u4e00-\u9fffA-Za-z0-9·&]+")
 
@@ -415,6 +418,14 @@ def orgs_after_group_nouns(text: str, words: Sequence[ModelWord], nouns: dict[st
             if any(m.label == "ORG" and m.end == start for m in taken):
                 at = text.find(noun, at + 1)
                 continue  # 苍岭足球俱乐部主场: the noun ends a name already found, it introduces none
+            quoted = _QUOTED.match(text, start)
+            if quoted is not None:  # 乐队“夜航”: the name is what the quotes hold
+                name = quoted.group(1)
+                if not any(m.start < quoted.end(1) and quoted.start(1) < m.end for m in taken):
+                    found.append(Mention(quoted.start(1), quoted.end(1), name, "ORG", f"orgs.after_group_noun.v1:{noun}",
+                                         make_entry(name, kind)))
+                at = text.find(noun, at + 1)
+                continue
             parts = []
             for word in words:
                 if word.start < start:
