@@ -52,6 +52,7 @@ class SentenceAnalyzer:
         self.surnames = lexicon.single_surnames | lexicon.double_surnames
         self.descriptors = sorted(lexicon.org_patterns.descriptors, key=len, reverse=True)
         # words that say what kind of organization follows (球队, 零售商, 国企), never part of its name
+        self.category_nouns = tuple(lexicon.org_patterns.category_nouns)
         self.complete_suffixes = [s.suffix for s in lexicon.org_patterns.suffixes if not s.descriptive]
         self.kind_nouns = frozenset(lexicon.org_patterns.category_nouns) | frozenset(self.descriptors) \
             | frozenset(g.noun for g in lexicon.org_patterns.group_nouns)
@@ -284,8 +285,8 @@ class SentenceAnalyzer:
         """法国电信业者Orange: an organization followed by a category noun and another name describes it."""
         nouns = self.lx.org_patterns.category_nouns
         starts = {m.start for m in orgs}
-        return [m for m in orgs
-                if not any(text.startswith(n, m.end) and m.end + len(n) in starts for n in nouns)]
+        return [m for m in orgs if not (text.startswith(self.category_nouns, m.end) and any(
+            text.startswith(n, m.end) and m.end + len(n) in starts for n in nouns))]
 
     def _clean_post_start(self, text: str, title: Mention) -> Mention:
         """A post the model's words trimmed may start anew with a verb or generic word (收到公司总经理)."""

@@ -292,7 +292,8 @@ def model_persons(text: str, words: Sequence[ModelWord], taken: list[Mention], t
     for word in words:
         if word.label != "PER" or len(word.text) < 2 or word.text.isascii():
             continue  # Latin names are the rules' (the model calls words such as Tech names)
-        if any(word.text.endswith(h) and word.text[:-len(h)] in surnames for h in honorifics):
+        if word.text.endswith(tuple(honorifics)) and any(
+                word.text.endswith(h) and word.text[:-len(h)] in surnames for h in honorifics):
             continue
         if any(m.start < word.end and word.start < m.end for m in taken):
             continue

@@ -29,6 +29,8 @@ class OrgFinder:
         self.stops = set(lexicon.titles.modifier_stops)
         self.joiners = lexicon.titles.title_joiners
         self.move_verbs = [v.word for v in lexicon.destinations.join_verbs]
+        # what a name never runs back over: category nouns and move verbs of two characters or more
+        self._name_openers = tuple({*lexicon.org_patterns.category_nouns, *(v for v in self.move_verbs if len(v) > 1)})
         patterns = lexicon.org_patterns
         self._kind_of_noun = {g.noun: g.kind for g in patterns.group_nouns}
         # what may stand right before a Latin name of an organization: what it is (芯片企业, 竞争对手),
@@ -38,6 +40,10 @@ class OrgFinder:
                      and not lexicon.title_index.contains_any(v.word) and v.word not in ("出任", "担任")),
                    *(t.word for t in lexicon.triggers.triggers if t.object == "after" and len(t.word) > 1)}
         self._latin_titles = frozenset(lexicon.titles.titles)
+        # per unit suffix, the organization suffixes that end with it (部: 俱乐部)
+        self._longer_org_suffixes = {u: tuple(s.suffix for s in patterns.suffixes
+                                              if s.suffix.endswith(u) and len(s.suffix) > len(u))
+                                     for u in patterns.unit_suffixes}
         self._unit_words = frozenset(patterns.unit_suffixes)
         nouns = sorted(openers, key=len, reverse=True)
         self._latin_after_kind = re.compile(
@@ -58,16 +64,11 @@ class OrgFinder:
                 break
             if char in _LEFT_STOP and not self._ends_a_word(text, start, floor):
                 break
-            if start < end_of_stem and any(text.endswith(noun, floor, start) for noun in self.lx.org_patterns.category_nouns):
-                break  # 投资机构启衡资本: the category noun is not part of the name
-            if start < end_of_stem and self._after_move_verb(text, start, floor):
-                break  # 转签橙果互娱: the move verb is not part of the name
+            # 投资机构启衡资本, 转签橙果互娱: a category noun or a move verb is not part of the name
+            if start < end_of_stem and text.endswith(self._name_openers, floor, start):
+                break
             start -= 1
         return start
-
-    def _after_move_verb(self, text: str, start: int, floor: int) -> bool:
-        """Whether a move verb of two characters or more (转签, 加盟) ends right before `start`."""
-        return any(len(verb) > 1 and text.endswith(verb, floor, start) for verb in self.move_verbs)
 
     def _ends_a_word(self, text: str, end: int, floor: int) -> bool:
         """先进 in 南方先进计算研究院: a stop character that ends an ordinary word (not a verb) is part of the
@@ -184,8 +185,7 @@ class OrgFinder:
         for hit in self.lx.unit_suffix_index.hits(text):
             if any(m.start <= hit.start and hit.end <= m.end for m in orgs) or hit.start in starts_post:
                 continue  # inside an organization, or the 部 of 部长
-            if any(s.suffix.endswith(hit.surface) and len(s.suffix) > len(hit.surface)
-                   and text.endswith(s.suffix, 0, hit.end) for s in self.lx.org_patterns.suffixes):
+            if text.endswith(self._longer_org_suffixes.get(hit.surface, ()), 0, hit.end):
                 continue  # the 部 of 俱乐部: an organization's suffix, not a unit's
             floor = max([e for s, e in blocked if e <= hit.start], default=0)
             start = self._extend_left(text, hit.start, floor, 10)

@@ -93,7 +93,7 @@ class FrameBuilder:
     def is_object(self, text: str, person: Mention) -> bool:
         """向特朗普递交辞呈, 被特朗普免职, 任命X为: the name is another action's object or agent."""
         head = text[max(0, person.start - 4):person.start].rstrip("了")
-        return any(head.endswith(marker) for marker in self.object_markers)
+        return head.endswith(self.object_markers)
 
     def _counted_list(self, text: str, persons, before: list[int], c_start: int, trigger_start: int) -> list[int]:  # type: ignore[no-untyped-def]
         """Indices of the names a count (三人, 两人) at the head of the departure's clause sums up."""

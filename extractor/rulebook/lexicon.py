@@ -87,11 +87,7 @@ class PhraseIndex:
         if self._empty:
             return []
         if self._has_latin:
-            chosen: list[Hit] = []
-            for hit in sorted(self.all_hits(text), key=lambda h: (h.start, -(h.end - h.start))):
-                if chosen and hit.start < chosen[-1].end:
-                    continue
-                chosen.append(hit)
+            chosen = self._longest_with_edges(text)
         else:
             # no Latin edge to check: pyahocorasick's own leftmost-longest scan does it in C
             chosen = [Hit(end + 1 - len(phrase), end + 1, phrase, value)
@@ -99,6 +95,26 @@ class PhraseIndex:
         if len(self._cache) >= self.CACHE_SIZE:
             self._cache.clear()
         self._cache[text] = chosen
+        return chosen
+
+    def _longest_with_edges(self, text: str) -> list[Hit]:
+        """Leftmost-longest hits where a Latin phrase must not run into more Latin (AI in OpenAI).
+        pyahocorasick's scan in C gives them, unless one of its hits fails that check: then every
+        hit is weighed in Python."""
+        chosen: list[Hit] = []
+        for end_index, (phrase, value, (latin_start, latin_end)) in self._automaton.iter_long(text):
+            start, end = end_index - len(phrase) + 1, end_index + 1
+            if (latin_start and start > 0 and _is_latin(text[start - 1])) or \
+                    (latin_end and end < len(text) and _is_latin(text[end])):
+                break
+            chosen.append(Hit(start, end, phrase, value))
+        else:
+            return chosen
+        chosen = []
+        for hit in sorted(self.all_hits(text), key=lambda h: (h.start, -(h.end - h.start))):
+            if chosen and hit.start < chosen[-1].end:
+                continue
+            chosen.append(hit)
         return chosen
 
     def contains_any(self, text: str) -> bool:
