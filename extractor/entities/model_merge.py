@@ -59,6 +59,8 @@ def _not_in_name(word: ModelWord) -> bool:
 
 # a name in quotes right after a group noun (乐队“夜航”, 组合「星芒」)
 _QUOTED = re.compile(r"[“「『\"]([^”」』\"，。,]{1,12})[”」』\"]")
+# former-affiliation markers the model reads into a name (原澜沧重工集团), never part of it
+_FORMER = ("原", "前", "曾")
 # a name with no punctuation or space inside: the model's word is one name, not a clause
 _NAME_ONLY = re.compile(r"[\u4e00-\u9fffA-Za-z0-9·&]+")
 
@@ -132,8 +134,9 @@ def _extends_name(org: Mention, longer: ModelWord, text: str, suffixes: Sequence
     after a descriptive suffix (赤焰电子|竞技俱乐部, not 江州大学|生命科学学院) and up to an
     organization's suffix, never a unit's (华川银行|零售金融部)."""
     left, right = text[longer.start:org.start], text[org.end:longer.end]
-    if len(left) > 4 or any(noun in left for noun in nouns) or left.endswith(tuple(complete_suffixes)):
-        return False  # 北辰大学|物理学院: a whole name before is the organization of a unit
+    if len(left) > 4 or any(noun in left for noun in nouns) or left.endswith(tuple(complete_suffixes)) \
+            or left.startswith(_FORMER):
+        return False  # 北辰大学|物理学院: a whole name before is the organization of a unit; 原|澜沧重工集团
     if right:
         if org.text.endswith(tuple(complete_suffixes)):
             return False  # 江州大学|生命科学学院: a name already whole, with a unit after it
