@@ -87,6 +87,8 @@ class DateFinder:
             rf"|(?P<recent>{alt(rules.recent_words)})"
             rf"|(?P<prev>{alt(rules.previous_month_words)})"
             rf"|[（(](?P<pd>\d{{1,2}})日[）)]"
+            # 今（12）日: today, the 12th (Taiwan's way of dating a report)
+            rf"|今[（(](?P<td>\d{{1,2}})[）)]日"
             rf"|(?P<holiday>{alt(rules.holidays)})"
             rf"|(?P<offset>{alt(rules.offsets)})"
             rf"|(?P<dayword>{alt(rules.day_words)})"
@@ -192,6 +194,16 @@ class DateFinder:
             if g["prev"]:
                 year, month = (year - 1, 12) if month == 1 else (year, month - 1)
             return TimeMention(m.start(), m.end(), text, _iso(year, month), "month", False, year)
+        if g["td"]:
+            if not pub or not pub.month:
+                return TimeMention(m.start(), m.end(), text, None, None, False)
+            day = int(g["td"])
+            year, month = pub.year, pub.month
+            if pub.day is not None and day > pub.day:  # reported in the month before
+                year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+            if not _valid(year, month, day):
+                return None
+            return TimeMention(m.start(), m.end(), text, _iso(year, month, day), "day", False, year)
         if g["pd"]:
             if not pub or not pub.month:
                 return None

@@ -113,8 +113,8 @@ class ArgumentFiller:
         after = [t for t in after if not any(trigger.end <= j <= t.end + 3 for j in joins)]
         if after:
             return after[0].value, "date.after_trigger.v1"  # type: ignore[return-value]
-        # 已辞任，自2024年6月1日起生效: the day it takes effect, told in a later clause
-        effective = [t for t in times if t.start >= c_end and self._takes_effect(text, t.end)]
+        # 已辞任，自2024年6月1日起生效 / 最后工作日为4月30日: the day it takes effect, in a later clause
+        effective = [t for t in times if t.start >= c_end and self._takes_effect(text, t)]
         if effective:
             return effective[0].value, "date.takes_effect.v1"  # type: ignore[return-value]
         if before:
@@ -129,9 +129,12 @@ class ArgumentFiller:
                 return last.value, "date.sentence.v1"  # type: ignore[return-value]
         return None, ""
 
-    def _takes_effect(self, text: str, end: int) -> bool:
-        rest = text[end:end + 6].lstrip()
-        return any(rest.startswith(m) for m in self.lx.dates.effective_markers)
+    def _takes_effect(self, text: str, time: Mention) -> bool:
+        """自6月1日起生效, 最后工作日为4月30日: the day the departure takes effect."""
+        rest = text[time.end:time.end + 6].lstrip()
+        before = text[max(0, time.start - 10):time.start].rstrip()
+        return rest.startswith(tuple(self.lx.dates.effective_markers)) or \
+            before.endswith(tuple(self.lx.dates.last_day_markers))
 
     def is_future(self, text: str, time: Mention) -> bool:
         return any(text[:time.start].endswith(m) for m in self.lx.dates.future_markers)

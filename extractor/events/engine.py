@@ -580,7 +580,8 @@ class EventEngine:
             return None
 
         def with_announcer(cand: Candidate) -> tuple[OrgEntry, str] | None:
-            return for_candidate(cand) or self._paragraph_announcer(analyzed, cand)
+            return for_candidate(cand) or self._paragraph_announcer(analyzed, cand) \
+                or self._paragraph_referent(analyzed, cand)
 
         return with_announcer
 
@@ -607,6 +608,22 @@ class EventEngine:
             if after.lstrip().startswith(verbs):
                 return first.value, "org.paragraph_announcer.v1"  # type: ignore[return-value]
         return None
+
+    def _paragraph_referent(self, analyzed: list[AnalyzedSentence], cand: Candidate) -> tuple[OrgEntry, str] | None:
+        """公司6月2日公告称，董事长X…辞职 / 该行董事会收到…: a sentence that refers to an organization
+        by a word for it (公司, 该行, 该校) means the one organization its paragraph has named so far."""
+        text = cand.sentence.text
+        if not any(word in text for word in self.lx.org_patterns.org_references):
+            return None
+        named: dict[str, OrgEntry] = {}
+        for item in analyzed:
+            if item.sentence.paragraph != cand.sentence.paragraph or item.sentence.start > cand.sentence.start:
+                continue
+            for org in item.ents.of("ORG"):
+                named.setdefault(org.value.canonical, org.value)  # type: ignore[union-attr]
+        if len(named) != 1:
+            return None
+        return next(iter(named.values())), "org.paragraph_referent.v1"
 
     def _issuer(self, head: str) -> OrgEntry | None:
         """证券简称：某某股份 / 某某股份有限公司关于…的公告: the company an announcement speaks for."""

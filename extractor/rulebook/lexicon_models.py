@@ -77,6 +77,7 @@ class OrgPatternsFile(Rule):
     remit_verbs: list[str]
     category_nouns: list[str]
     descriptors: list[str] = Field(default_factory=list)
+    org_references: list[str] = Field(default_factory=list)
     issuer_patterns: list[str]
     place_prefixes: list[str]
     not_units: list[str]
@@ -261,6 +262,7 @@ class DatesFile(Rule):
     day_words: dict[str, int]
     vague_words: list[str] = Field(default_factory=list)
     effective_markers: list[str] = Field(default_factory=list)
+    last_day_markers: list[str] = Field(default_factory=list)
     weekdays: dict[str, int] = Field(default_factory=dict)
     week_words: dict[str, int] = Field(default_factory=dict)
     weekday_followers: str = ""
