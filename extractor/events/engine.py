@@ -613,13 +613,18 @@ class EventEngine:
         """公司6月2日公告称，董事长X…辞职 / 该行董事会收到…: a sentence that refers to an organization
         by a word for it (公司, 该行, 该校) means the one organization its paragraph has named so far."""
         text = cand.sentence.text
-        if not any(word in text for word in self.lx.org_patterns.org_references):
+        refs = [text.find(word) for word in self.lx.org_patterns.org_references if word in text]
+        if not refs:
             return None
+        first_ref = min(refs)
         named: dict[str, OrgEntry] = {}
         for item in analyzed:
             if item.sentence.paragraph != cand.sentence.paragraph or item.sentence.start > cand.sentence.start:
                 continue
+            own = item.sentence.start == cand.sentence.start
             for org in item.ents.of("ORG"):
+                if own and org.end > first_ref:
+                    continue  # named after the reference (返回天穹排球俱乐部): not what it refers back to
                 named.setdefault(org.value.canonical, org.value)  # type: ignore[union-attr]
         if len(named) != 1:
             return None
