@@ -21,6 +21,10 @@ from .organizations import OrgFinder, overlaps
 from .persons import PersonFinder
 
 
+# a date or a time of day between an organization and what it does (北原银行6月6日晚间公告)
+_LEADING_TIME = re.compile(r"^(?:\d{4}年)?(?:\d{1,2}月)?(?:\d{1,2}[日号])?(?:晚间|晚上|上午|下午|早间|傍晚|凌晨)?")
+
+
 @dataclass
 class StepState:
     """What one sentence's steps share: the context it is read in and the spans already taken."""
@@ -273,8 +277,8 @@ class SentenceAnalyzer:
             return "after_departure_or_move"  # 离开凯诺, 从东岳股份离职, 加盟睿远基金
         if any(text.endswith(noun, 0, word.start) for noun in self.lx.org_patterns.category_nouns):
             return "after_category_noun"  # 初创公司栖木科技, 嘻哈厂牌AOMG, 零售商翠丰集团
-        if after.startswith(tuple(self.lx.org_patterns.statement_verbs)):
-            return "statement"  # YG发表声明, 俱乐部宣布, 球队与主教练解约
+        if _LEADING_TIME.sub("", after, count=1).startswith(tuple(self.lx.org_patterns.statement_verbs)):
+            return "statement"  # YG发表声明, 俱乐部宣布, 球队与主教练解约, 北原银行6月6日晚间公告
         return None
 
     def _noun_follows(self, text: str, end: int) -> bool:

@@ -77,7 +77,7 @@ class OrgFinder:
             return False
         word = text[end - 2:end]
         # an adjective or a noun, but not one of the posts' time words (新任, 前任, 现任)
-        return self.segmenter.word_frequency(word) >= 100 and self.segmenter.tag_of(word) in ("a", "an", "b", "n", "nz") \
+        return self.segmenter.word_frequency(word) >= 100 and self.segmenter.tag_of(word) in ("a", "an", "b", "n", "nz", "ns") \
             and word[-1] != "任"
 
     def latin_after_kind(self, text: str, taken: list[tuple[int, int]]) -> list[Mention]:
