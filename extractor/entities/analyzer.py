@@ -147,9 +147,11 @@ class SentenceAnalyzer:
             state.orgs += model_merge.orgs_in_frames(
                 text, words, ents.of("TRIGGER"), self.lx.triggers.affiliation_verbs, moves, ents.mentions + state.orgs,
                 self.not_frame_name, self.org_entry_for)
-            state.orgs += model_merge.orgs_after_group_nouns(
+            groups = model_merge.orgs_after_group_nouns(
                 text, words, self.group_nouns, ents.mentions + state.orgs, self._name_stops(text), self.is_word,
                 lambda name, kind: OrgEntry(name, kind))
+            state.orgs = [o for o in state.orgs if not any(g.start <= o.start and o.end <= g.end for g in groups)]
+            state.orgs += groups
         state.orgs = [self._without_descriptor(org) for org in state.orgs]
         for mention in state.orgs:
             ents.add(mention)

@@ -32,7 +32,8 @@ show why an entity was or was not used. The rules, in the order the analyzer app
    post's modifier, when it opens its clause, is a place or organization word with more after it
    (not a bare place), and not a region (华中区) or a unit;
 10. one or two name-like words right after a group noun (女子组合星芒少女, CBA球队东海鲨鱼), or what quotes
-    right after it hold (乐队“夜航”), name the group;
+    right after it hold (乐队“夜航”), name the group, over a shorter organization of the model's inside
+    (球队韦斯特|福德城);
 11. a proper noun of the model's right before an organization suffix is a name with it (北极光机器人),
     even where the suffix finder reads the word as an ordinary one;
 12. frames name organizations nobody listed: 从X + a departure word (从南港海鸥转会), a departure word
@@ -442,7 +443,9 @@ def orgs_after_group_nouns(text: str, words: Sequence[ModelWord], nouns: dict[st
             name = text[start:parts[-1].end] if parts else ""
             proper = any(w.label in ("LOC", "ORG", "nz", "j", "nw", "PER") or (w.text.isascii() and not w.text.isdigit())
                          or not is_word(w.text) for w in parts)
-            if 2 <= len(name) <= 8 and proper and not any(m.start < start + len(name) and start < m.end for m in taken):
+            inside = lambda m: m.source.startswith(MODEL_SOURCE) and start <= m.start and m.end <= start + len(name)  # noqa: E731
+            if 2 <= len(name) <= 8 and proper and not any(m.start < start + len(name) and start < m.end and not inside(m)
+                                                          for m in taken):
                 found.append(Mention(start, start + len(name), name, "ORG", f"orgs.after_group_noun.v1:{noun}",
                                      make_entry(name, kind)))
             at = text.find(noun, at + 1)
