@@ -129,6 +129,7 @@ class SentenceAnalyzer:
         ents.reject(dropped)
         # a trigger inside an organization name (退出 in 退出机制) yields to the longer organization
         orgs = [m for m in orgs if not overlaps((m.start, m.end), taken) or (m.end - m.start) > 3]
+        orgs += self.orgs.registered_with_place(text, taken + [(m.start, m.end) for m in orgs] + state.suspect)
         orgs += self.orgs.latin_after_kind(text, taken + [(m.start, m.end) for m in orgs] + state.suspect)
         shape = self.orgs.by_shape(text, taken + [(m.start, m.end) for m in orgs] + state.suspect)
         shape = model_merge.trim_shape_orgs(shape, words, text, self.org_suffixes, self.lx.org_patterns.unit_suffixes,

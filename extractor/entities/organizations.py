@@ -13,6 +13,8 @@ from extractor.rulebook.lexicon import Hit, Lexicon, OrgEntry, PhraseIndex
 from extractor.entities.segment import Segmenter
 from .mentions import Mention
 
+# a registered company form after a place in brackets: （上海）有限公司, (香港)股份有限公司
+_PLACE_IN_BRACKETS = re.compile(r"[（(][\u4e00-\u9fff]{2,4}[）)](?:股份有限公司|有限责任公司|有限公司|集团有限公司)")
 _NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9\-]")  # AI-lab
 # Words that end the left edge of a shape-recognized name: verbs, particles, quantifiers.
 _LEFT_STOP = set("母子去到赴往入进的、，,。；;：:（(）)“”\"「」《》在从于和与及被是为到任向由了家个位名将又也已曾原前现即其该这那并而对给让把兼")
@@ -94,6 +96,19 @@ class OrgFinder:
             kind = self._kind_of_noun.get(match.group("noun"), "company")
             found.append(Mention(start, end, match.group("name"), "ORG", "orgs.latin_after_kind.v1",
                                  OrgEntry(match.group("name"), kind)))  # type: ignore[arg-type]
+        return found
+
+    def registered_with_place(self, text: str, taken: list[tuple[int, int]]) -> list[Mention]:
+        """蓝芯半导体（上海）有限公司, 安信人寿保险（香港）有限公司: a registered name with its place in
+        brackets before the company form is one name."""
+        found = []
+        for match in _PLACE_IN_BRACKETS.finditer(text):
+            floor = max([e for s, e in taken if e <= match.start()], default=0)
+            start = self._extend_left(text, match.start(), floor, 12)
+            if match.start() - start < 2 or any(s < match.end() and start < e for s, e in taken):
+                continue
+            name = text[start:match.end()]
+            found.append(Mention(start, match.end(), name, "ORG", "orgs.registered_place.v1", OrgEntry(name, "company")))
         return found
 
     def by_shape(self, text: str, taken: list[tuple[int, int]]) -> list[Mention]:

@@ -170,6 +170,12 @@ class EventEngine:
                 if short not in self.lx.org_by_surface:
                     forms.setdefault(short, entry)  # type: ignore[arg-type]
                 continue
+            if org.source == "orgs.registered_place.v1":
+                # 恒宇银行（香港）有限公司: the name before the place is the same company
+                stem = org.text[:min(i for i in (org.text.find("（"), org.text.find("(")) if i >= 0)]
+                if stem not in self.lx.org_by_surface:
+                    forms.setdefault(stem, org.value)  # type: ignore[arg-type]
+                continue
             if org.source != "orgs.suffix_shape.v1":
                 continue
             # 澄观智驾（上海澄观智能科技有限公司）: the name before the bracket is the same organization
