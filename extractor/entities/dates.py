@@ -175,6 +175,10 @@ class DateFinder:
         if g["bm"]:
             month, day = int(g["bm"]), int(g["bd"]) if g["bd"] else None
             year = self._year_for_month(month, day, pub, anchor)
+            if anchor is None and pub is not None and pub.month is not None and \
+                    m.string[:m.start()].rstrip().endswith(tuple(self.rules.future_markers)):
+                # 将于8月底卸任: a month still to come, this year or the next
+                year = pub.year if (month, day or 31) >= (pub.month, pub.day or 1) else pub.year + 1
             if year is None:
                 return TimeMention(m.start(), m.end(), text, None, None, False)
             if not _valid(year, month, day):

@@ -271,6 +271,9 @@ class PersonFinder:
                 continue
             if match.group(0) in self.lx.org_by_surface:
                 continue
+            if text[max(0, match.start() - 1):match.start()] in ("（", "(") and \
+                    any(e == match.start() - 1 for _, e in org_spans):
+                continue  # 豪森联队（Hausen United）: the organization's own name in Latin
             after = text[match.end():match.end() + 1]
             if after and _IS_CJK.match(after) and after not in self.lx.strong_right_cues and not any(
                 s == match.end() for s, _ in org_spans

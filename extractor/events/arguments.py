@@ -114,7 +114,7 @@ class ArgumentFiller:
         if after:
             return after[0].value, "date.after_trigger.v1"  # type: ignore[return-value]
         # 已辞任，自2024年6月1日起生效 / 最后工作日为4月30日: the day it takes effect, in a later clause
-        effective = [t for t in times if t.start >= c_end and self._takes_effect(text, t)]
+        effective = [t for t in times if t.start >= c_end and self.takes_effect(text, t)]
         if effective:
             return effective[0].value, "date.takes_effect.v1"  # type: ignore[return-value]
         if before:
@@ -129,7 +129,7 @@ class ArgumentFiller:
                 return last.value, "date.sentence.v1"  # type: ignore[return-value]
         return None, ""
 
-    def _takes_effect(self, text: str, time: Mention) -> bool:
+    def takes_effect(self, text: str, time: Mention) -> bool:
         """自6月1日起生效, 最后工作日为4月30日: the day the departure takes effect."""
         rest = text[time.end:time.end + 6].lstrip()
         before = text[max(0, time.start - 10):time.start].rstrip()

@@ -702,6 +702,13 @@ class EventEngine:
                 cand.time, date_rule = self.args.time(item, trigger, mention)
                 if cand.time is not None:
                     cand.note("date", cand.time.value, date_rule)
+            if cand.time is None:
+                # 他的最后工作日为3月29日: the day it takes effect, told in the next sentence
+                told = next((t for f in following for t in f.ents.of("TIME")
+                             if t.value.value and self.args.takes_effect(f.ents.text, t)), None)  # type: ignore[union-attr]
+                if told is not None:
+                    cand.time = told.value  # type: ignore[assignment]
+                    cand.note("date", cand.time.value, "date.takes_effect_next.v1")  # type: ignore[union-attr]
             if cand.time is None and context_time is not None and not self._vague(item.ents.text):
                 cand.time = self._borrowed(context_time, item.ents.text)
                 cand.note("date", cand.time.value, "date.paragraph_context.v1")
