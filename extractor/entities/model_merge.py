@@ -60,6 +60,8 @@ def _not_in_name(word: ModelWord) -> bool:
 
 # a name in quotes right after a group noun (乐队“夜航”, 组合「星芒」)
 _QUOTED = re.compile(r"[“「『\"]([^”」』\"，。,]{1,12})[”」』\"]")
+# the model's labels of words that may open a name with it (社会|民主党, 新|进步党)
+_NAME_WORDS = frozenset({"n", "nz", "a", "an", "b", "vn", "nw", "j"})
 # former-affiliation markers the model reads into a name (原澜沧重工集团), never part of it
 _FORMER = ("原", "前", "曾")
 # a name with no punctuation or space inside: the model's word is one name, not a clause
@@ -183,8 +185,13 @@ def trim_shape_orgs(orgs: list[Mention], words: Sequence[ModelWord], text: str, 
         if org.source == "orgs.suffix_shape.v1":
             model = next((w for w in words if w.label == "ORG" and w.end == org.end
                           and org.start < w.start and len(w.text) >= 2), None)
+            prefix = text[org.start:model.start] if model is not None else ""
+            before = [w for w in words if org.start <= w.start < model.start] if model is not None else []
+            # only a prefix that says what the name is, where it is, or a verb (中超球队, 英国, 效力): a
+            # prefix of nouns and adjectives alone is part of the name (社会|民主党, 新|进步党)
             if model is not None and any(w.end == model.start for w in words) and \
-                    all(w.label in ORDINARY | {"LOC", "ORG", "nz"} for w in words if org.start <= w.start < model.start):
+                    all(w.label in ORDINARY | {"LOC", "ORG", "nz"} for w in before) and \
+                    (not nouns or any(n in prefix for n in nouns) or any(w.label not in _NAME_WORDS for w in before)):
                 value = org.value
                 if getattr(value, "canonical", None) == org.text:
                     value = type(value)(model.text, value.kind)  # type: ignore[union-attr,call-arg]
