@@ -280,6 +280,9 @@ class SentenceAnalyzer:
             return "after_departure_or_move"  # 离开凯诺, 从东岳股份离职, 加盟睿远基金
         if any(text.endswith(noun, 0, word.start) for noun in self.lx.org_patterns.category_nouns):
             return "after_category_noun"  # 初创公司栖木科技, 嘻哈厂牌AOMG, 零售商翠丰集团
+        if text[word.start - 1:word.start] in ("与", "和", "同") and \
+                after.lstrip("正式了").startswith(tuple(self.lx.destinations.signing_words)):
+            return "signing"  # 已与南屿海豚队签约
         if _LEADING_TIME.sub("", after, count=1).startswith(tuple(self.lx.org_patterns.statement_verbs)):
             return "statement"  # YG发表声明, 俱乐部宣布, 球队与主教练解约, 北原银行6月6日晚间公告
         return None

@@ -155,6 +155,17 @@ class ArgumentFiller:
             cand.to_kind = self.lx.dest_kind_of_org(target.value.kind)  # type: ignore[union-attr]
             cand.note("to.organization", cand.to_org, "destination.trigger_object.v1")
 
+    def _signed_with(self, text: str, orgs: list[Mention], start: int, left: OrgEntry | None) -> Mention | None:
+        """二人均已与南屿海豚队签约: the organization the person signs with, after the departure."""
+        signing = tuple(self.lx.destinations.signing_words)
+        for org in orgs:
+            if org.start < start or text[org.start - 1:org.start] not in ("与", "和", "同"):
+                continue
+            if text[org.end:org.end + 6].lstrip("正式了").startswith(signing) and \
+                    (left is None or org.value.canonical != left.canonical):  # type: ignore[union-attr]
+                return org
+        return None
+
     def destination(self, cand: Candidate, items: list[AnalyzedSentence], trigger_end: int, left: OrgEntry | None) -> None:
         """加入X / 出任X的Y / 创办了X / 被X招募, in the rest of the sentence or the next one."""
         for n, item in enumerate(items):
@@ -196,6 +207,13 @@ class ArgumentFiller:
                 if title is not None:
                     cand.to_position = title.text
                     cand.note("to.position", title.text, title.source)
+                return
+            signed = self._signed_with(text, orgs, start, left)
+            if signed is not None:
+                entry = signed.value  # type: ignore[assignment]
+                cand.to_org = entry.canonical
+                cand.to_kind = self.lx.dest_kind_of_org(entry.kind)
+                cand.note("to.organization", entry.canonical, "destination.signed_with.v1")
                 return
             for hit in self.lx.join_word_index.hits(text):
                 if hit.surface in self.frames.recruit and (n > 0 or hit.start >= 0):
