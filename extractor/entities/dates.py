@@ -44,6 +44,22 @@ class TimeMention:
     year: int | None = None
 
 
+# months and days in Chinese numerals (九月底, 十二月二十日); a month only with 月 after it
+_CN_MONTH = "十[一二]|[一二三四五六七八九十]"
+_CN_DAY = "三十[一]?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九]"
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
+
+
+def _number(text: str) -> int:
+    """12, 九, 十二, 二十三 → the number."""
+    if text.isdigit():
+        return int(text)
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+    return _CN_DIGITS[text]
+
+
 def _iso(year: int, month: int | None = None, day: int | None = None) -> str:
     if month is None:
         return f"{year:04d}"
@@ -80,9 +96,9 @@ class DateFinder:
         ) if rules.weekdays else ""
         self._pattern = re.compile(
             rf"(?:(?P<y>(?:19|20)\d{{2}})年|(?P<yw>{year_words}))"
-            rf"(?:(?P<m>\d{{1,2}})月份?(?:(?P<d>\d{{1,2}})[日号])?{month_part}|(?P<part>{parts})|(?<=年)(?P<spart>{short_parts}))?"
+            rf"(?:(?P<m>\d{{1,2}}|{_CN_MONTH})月份?(?:(?P<d>\d{{1,2}}|{_CN_DAY})[日号])?{month_part}|(?P<part>{parts})|(?<=年)(?P<spart>{short_parts}))?"
             rf"|(?P<iso>(?:19|20)\d{{2}})[-/.](?P<im>\d{{1,2}})(?:[-/.](?P<id>\d{{1,2}}))?"
-            rf"|(?<![\d年])(?P<bm>\d{{1,2}})月份?(?:(?P<bd>\d{{1,2}})[日号])?(?P<bmpart>初|中旬|上旬|下旬|底|末)?"
+            rf"|(?<![\d年一二三四五六七八九十上下本个])(?P<bm>\d{{1,2}}|{_CN_MONTH})月份?(?:(?P<bd>\d{{1,2}}|{_CN_DAY})[日号])?(?P<bmpart>初|中旬|上旬|下旬|底|末)?"
             rf"|(?P<bpart>(?<!\d)(?:{parts}))"
             rf"|(?P<recent>{alt(rules.recent_words)})"
             rf"|(?P<prev>{alt(rules.previous_month_words)})"
@@ -151,7 +167,7 @@ class DateFinder:
             if year is None:
                 return TimeMention(m.start(), m.end(), text, None, None, False)
             if g["m"]:
-                month, day = int(g["m"]), int(g["d"]) if g["d"] else None
+                month, day = _number(g["m"]), _number(g["d"]) if g["d"] else None
                 if not _valid(year, month, day):
                     # 2022年13月: a damaged month; the written year still holds
                     year_text = text[: text.index("年") + 1] if "年" in text else text
@@ -173,11 +189,10 @@ class DateFinder:
                 return None
             return TimeMention(m.start(), m.end(), text, _iso(year, month, day), "day" if day else "month", True, year)
         if g["bm"]:
-            month, day = int(g["bm"]), int(g["bd"]) if g["bd"] else None
+            month, day = _number(g["bm"]), _number(g["bd"]) if g["bd"] else None
             year = self._year_for_month(month, day, pub, anchor)
-            if anchor is None and pub is not None and pub.month is not None and \
-                    m.string[:m.start()].rstrip().endswith(tuple(self.rules.future_markers)):
-                # 将于8月底卸任: a month still to come, this year or the next
+            if anchor is None and pub is not None and pub.month is not None and self._may_be_future(m):
+                # 将于8月底卸任, 自7月1日起生效, 最后工作日为6月30日: a day still to come, this year or the next
                 year = pub.year if (month, day or 31) >= (pub.month, pub.day or 1) else pub.year + 1
             if year is None:
                 return TimeMention(m.start(), m.end(), text, None, None, False)
@@ -223,6 +238,13 @@ class DateFinder:
             return TimeMention(m.start(), m.end(), m.group(0), None, None, False)
         day = date(pub.year, pub.month, pub.day) + timedelta(days=self.rules.day_words[m.group("dayword")])
         return TimeMention(m.start(), m.end(), m.group(0), day.isoformat(), "day", False, day.year)
+
+    def _may_be_future(self, m: re.Match[str]) -> bool:
+        """A time told as still to come: after 将于, 自 or a last-day marker, or before 起生效."""
+        before = m.string[max(0, m.start() - 10):m.start()].rstrip()
+        after = m.string[m.end():m.end() + 6].lstrip()
+        return before.endswith((*self.rules.future_markers, *self.rules.last_day_markers, "自")) or \
+            after.startswith(tuple(self.rules.effective_markers))
 
     def _weekday(self, m: re.Match[str], pub: PubDate | None) -> TimeMention:
         """周三, 上周一, 本周五: that day of the week of publication (or of the week a week word names);

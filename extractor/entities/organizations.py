@@ -260,6 +260,11 @@ class OrgFinder:
                 if text.startswith(prefix, start) and start + len(prefix) <= head_start:
                     start += len(prefix)
                     break
+        # 葡萄牙籍主教练: the nationality is the person's
+        marks = [text.find(m, start, min(head_start, start + 7)) for m in self.lx.titles.nationality_markers]
+        marks = [i for i in marks if i > start]
+        if marks:
+            start = min(marks) + 1
         return start
 
     def _drop_leading_function_words(self, text: str, start: int, end: int) -> int:

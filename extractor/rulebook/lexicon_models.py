@@ -105,6 +105,7 @@ class TitlesFile(Rule):
     generic_prefixes: list[str]
     modifier_verbs: list[str]
     rank_pattern: str
+    nationality_markers: list[str] = Field(default_factory=list)
 
     _check = field_validator("titles")(classmethod(lambda cls, v: _no_blank(v)))
 
