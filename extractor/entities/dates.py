@@ -191,9 +191,13 @@ class DateFinder:
         if g["bm"]:
             month, day = _number(g["bm"]), _number(g["bd"]) if g["bd"] else None
             year = self._year_for_month(month, day, pub, anchor)
-            if anchor is None and pub is not None and pub.month is not None and self._may_be_future(m):
-                # 将于8月底卸任, 自7月1日起生效, 最后工作日为6月30日: a day still to come, this year or the next
-                year = pub.year if (month, day or 31) >= (pub.month, pub.day or 1) else pub.year + 1
+            future = self._may_be_future(m) if anchor is None and pub is not None and pub.month is not None else None
+            if future == "future":
+                # 将于8月底卸任: a month still to come, this year or the next
+                year = pub.year if (month, day or 31) >= (pub.month, pub.day or 1) else pub.year + 1  # type: ignore[union-attr]
+            elif future == "effective":
+                # 自7月1日起生效, 最后工作日为6月30日: a day of the publication's year, before or after it
+                year = pub.year  # type: ignore[union-attr]
             if year is None:
                 return TimeMention(m.start(), m.end(), text, None, None, False)
             if not _valid(year, month, day):
@@ -239,12 +243,16 @@ class DateFinder:
         day = date(pub.year, pub.month, pub.day) + timedelta(days=self.rules.day_words[m.group("dayword")])
         return TimeMention(m.start(), m.end(), m.group(0), day.isoformat(), "day", False, day.year)
 
-    def _may_be_future(self, m: re.Match[str]) -> bool:
-        """A time told as still to come: after 将于, 自 or a last-day marker, or before 起生效."""
+    def _may_be_future(self, m: re.Match[str]) -> str | None:
+        """"future" for a time told as still to come (将于); "effective" for the day a departure takes
+        effect, which may be either side of publication (自…起生效, 最后工作日为); else None."""
         before = m.string[max(0, m.start() - 10):m.start()].rstrip()
         after = m.string[m.end():m.end() + 6].lstrip()
-        return before.endswith((*self.rules.future_markers, *self.rules.last_day_markers, "自")) or \
-            after.startswith(tuple(self.rules.effective_markers))
+        if before.endswith(tuple(self.rules.future_markers)):
+            return "future"
+        if before.endswith((*self.rules.last_day_markers, "自")) or after.startswith(tuple(self.rules.effective_markers)):
+            return "effective"
+        return None
 
     def _weekday(self, m: re.Match[str], pub: PubDate | None) -> TimeMention:
         """周三, 上周一, 本周五: that day of the week of publication (or of the week a week word names);
