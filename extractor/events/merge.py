@@ -147,6 +147,11 @@ def build_event(
         if unit is not None:
             provenance.append(Provenance(field="from.unit", value=unit, rule="unit.person_profile.v1"))
     position = _first(c.position for c in ordered)
+    # 副行长兼首席信息官X…申请辞去副行长职务: the post named as what was given up is the one left
+    given_up = [v for c in ordered for f, v, r in c.provenance if f == "from.position" and r == "position.trigger_object.v1"]
+    narrower = next((v for v in given_up if position and v != position and v in position), None)
+    if narrower is not None:
+        position = narrower
     if position is None and profile:
         position = _profile_post(profile, org.canonical if org else None)
         if position is not None:
