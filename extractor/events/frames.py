@@ -286,7 +286,11 @@ class FrameBuilder:
             if any(place in obj for place in self.lx.triggers.place_objects) and not any(
                     trigger.end <= o.start < trigger.end + 10 for o in item.ents.of("ORG")):
                 return "suppress.place_object.v1"  # 退出中国市场, 离开会场: a place, not a body the person was in
-            place = next((p for p in self.lx.org_patterns.place_prefixes if obj.startswith(p)), None)
+            named = re.match(r"[\u4e00-\u9fff]{2,4}?(?=[，,。；;、 ]|$)", obj)
+            place = next((p for p in self.lx.org_patterns.place_prefixes if obj.startswith(p)), None) or (
+                # 结束对南屿市的考察，于昨日离开南屿。: a place the sentence names with its suffix
+                named.group(0) if named and any(named.group(0) + suffix in text
+                                                for suffix in self.lx.org_patterns.place_suffixes) else None)
             if place is not None and obj[len(place):len(place) + 1] in ("", "，", ",", "。", "；", ";", "、", " ") \
                     and not any(o.start == trigger.end for o in item.ents.of("ORG")):
                 return "suppress.place_object.v1"  # 离开南京，前往德国: a city the person left, not a body
