@@ -55,6 +55,8 @@ class SentenceAnalyzer:
         self.is_word = lambda w: segmenter.word_frequency(w) >= 100
         self.surnames = lexicon.single_surnames | lexicon.double_surnames
         self.descriptors = sorted(lexicon.org_patterns.descriptors, key=len, reverse=True)
+        # what _without_descriptor drops: descriptors, then a former marker read into a name
+        self.name_prefixes = self.descriptors + list(lexicon.org_patterns.former_prefixes)
         # words that say what kind of organization follows (球队, 零售商, 国企), never part of its name
         self.category_nouns = tuple(lexicon.org_patterns.category_nouns)
         self.complete_suffixes = [s.suffix for s in lexicon.org_patterns.suffixes if not s.descriptive]
@@ -160,7 +162,7 @@ class SentenceAnalyzer:
     def _without_descriptor(self, org: Mention) -> Mention:
         """省属国企江汉建工集团 → 江汉建工集团: what the organization is, written before its name, is
         not part of the name (a name of two characters or more must be left before any suffix)."""
-        for descriptor in self.descriptors:
+        for descriptor in self.name_prefixes:
             if org.text.startswith(descriptor) and len(org.text) - len(descriptor) >= 4:
                 start = org.start + len(descriptor)
                 text = org.text[len(descriptor):]

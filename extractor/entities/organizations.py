@@ -15,6 +15,8 @@ from .mentions import Mention
 
 # a registered company form after a place in brackets: （上海）有限公司, (香港)股份有限公司
 _PLACE_IN_BRACKETS = re.compile(r"[（(][\u4e00-\u9fff]{2,4}[）)](?:股份有限公司|有限责任公司|有限公司|集团有限公司)")
+# measure words after a number (5只基金, 3家公司): what follows is counted, not named
+_MEASURES = frozenset("只家个名位支款")
 _NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9\-]")  # AI-lab
 # Words that end the left edge of a shape-recognized name: verbs, particles, quantifiers.
 _LEFT_STOP = set("母子去到赴往入进的、，,。；;：:（(）)“”\"「」《》在从于和与及被是为到任向由了家个位名将又也已曾原前现即其该这那并而对给让把兼")
@@ -66,9 +68,13 @@ class OrgFinder:
                 break
             if char in _LEFT_STOP and not self._ends_a_word(text, start, floor):
                 break
-            # 投资机构启衡资本, 转签橙果互娱: a category noun or a move verb is not part of the name
-            if start < end_of_stem and text.endswith(self._name_openers, floor, start):
+            # 投资机构启衡资本, 转签橙果互娱: a category noun or a move verb is not part of the name,
+            # nor the 至 or 到 after a move verb (加盟至长青资本)
+            if start < end_of_stem and (text.endswith(self._name_openers, floor, start) or (
+                    text[start - 1] in "至到" and text.endswith(self._name_openers, floor, start - 1))):
                 break
+            if char in _MEASURES and start - 2 >= floor and text[start - 2].isdigit():
+                break  # 全部5只基金: a count, not a name
             start -= 1
         return start
 

@@ -78,6 +78,7 @@ class OrgPatternsFile(Rule):
     category_nouns: list[str]
     descriptors: list[str] = Field(default_factory=list)
     org_references: list[str] = Field(default_factory=list)
+    former_prefixes: list[str] = Field(default_factory=list)
     issuer_patterns: list[str]
     place_prefixes: list[str]
     not_units: list[str]
