@@ -43,6 +43,7 @@ CASES = [
     ("将于今年九月底荣休", "2024-06-19", [("2024-09", "month")]),  # a month in Chinese numerals
     ("2023年十二月二十日", None, [("2023-12-20", "day")]),
     ("财團法人仁康醫院今（12）日宣布", "2024-06-12", [("2024-06-12", "day")]),
+    ("立委蘇文彬昨（11）日召開記者會", "2024-06-12", [("2024-06-11", "day")]),
     ("2019年", None, [("2019", "year")]),
     ("今年3月", None, [(None, None)]),  # unresolvable without a publication date
     ("2022年13月", "2023-01-01", [("2022", "year")]),  # no month 13: only the year is read

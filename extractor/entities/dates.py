@@ -103,8 +103,8 @@ class DateFinder:
             rf"|(?P<recent>{alt(rules.recent_words)})"
             rf"|(?P<prev>{alt(rules.previous_month_words)})"
             rf"|[（(](?P<pd>\d{{1,2}})日[）)]"
-            # 今（12）日: today, the 12th (Taiwan's way of dating a report)
-            rf"|今[（(](?P<td>\d{{1,2}})[）)]日"
+            # 今（12）日, 昨（11）日: today the 12th, yesterday the 11th (Taiwan's way of dating a report)
+            rf"|[今昨][（(](?P<td>\d{{1,2}})[）)]日"
             rf"|(?P<holiday>{alt(rules.holidays)})"
             rf"|(?P<offset>{alt(rules.offsets)})"
             rf"|(?P<dayword>{alt(rules.day_words)})"

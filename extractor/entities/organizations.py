@@ -34,7 +34,8 @@ class OrgFinder:
         self.joiners = lexicon.titles.title_joiners
         self.move_verbs = [v.word for v in lexicon.destinations.join_verbs]
         # what a name never runs back over: category nouns and move verbs of two characters or more
-        self._name_openers = tuple({*lexicon.org_patterns.category_nouns, *(v for v in self.move_verbs if len(v) > 1)})
+        self._name_openers = tuple({*lexicon.org_patterns.category_nouns, *(v for v in self.move_verbs if len(v) > 1),
+                                    *(t.word for t in lexicon.triggers.triggers if t.object == "destination")})
         patterns = lexicon.org_patterns
         self._kind_of_noun = {g.noun: g.kind for g in patterns.group_nouns}
         # what may stand right before a Latin name of an organization: what it is (芯片企业, 竞争对手),
