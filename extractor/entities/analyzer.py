@@ -336,7 +336,9 @@ class SentenceAnalyzer:
         state.blocked += [(m.start, m.end) for m in titles]
 
     def step_persons(self, text: str, ents: SentenceEntities, state: StepState) -> None:
-        people = self.persons.transliterated(text, state.blocked)
+        # a role noun before a transliterated name is no part of it (外援贾马尔·威廉姆斯)
+        roles = [(h.start, h.end) for h in self.lx.role_index.hits(text)]
+        people = self.persons.transliterated(text, state.blocked + roles)
         people += [m for m in self.persons.latin_names(text, state.blocked)
                    if not overlaps((m.start, m.end), [(p.start, p.end) for p in people])]
         blocked_people = state.blocked + [(m.start, m.end) for m in people]

@@ -98,8 +98,8 @@ class OrgFinder:
             start, end = match.span("name")
             name = match.group("name")
             if any(s < end and start < e for s, e in taken) or name in self._latin_titles or len(name) < 3 \
-                    or name.split(" ")[-1] in self._unit_words:
-                continue  # 原CEO: a post; 出任AI Lab副主任: a unit
+                    or name.split(" ")[-1] in self._unit_words or any(h.start == 0 for h in self.suffix_index.hits(text[end:end + 6])):
+                continue  # 原CEO: a post; 出任AI Lab副主任: a unit; 原RNX战队: the suffix finder's name
             kind = self._kind_of_noun.get(match.group("noun"), "company")
             found.append(Mention(start, end, match.group("name"), "ORG", "orgs.latin_after_kind.v1",
                                  OrgEntry(match.group("name"), kind)))  # type: ignore[arg-type]
