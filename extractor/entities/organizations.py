@@ -72,7 +72,7 @@ class OrgFinder:
             # 投资机构启衡资本, 转签橙果互娱: a category noun or a move verb is not part of the name,
             # nor the 至 or 到 after a move verb (加盟至长青资本)
             if start < end_of_stem and (text.endswith(self._name_openers, floor, start) or (
-                    text[start - 1] in "至到" and text.endswith(self._name_openers, floor, start - 1))):
+                    text[start - 1] in "至到" and text.endswith(self._name_openers, 0, start - 1))):
                 break
             if char in _MEASURES and start - 2 >= floor and text[start - 2].isdigit():
                 break  # 全部5只基金: a count, not a name
