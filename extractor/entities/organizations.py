@@ -34,8 +34,10 @@ class OrgFinder:
         self.joiners = lexicon.titles.title_joiners
         self.move_verbs = [v.word for v in lexicon.destinations.join_verbs]
         # what a name never runs back over: category nouns and move verbs of two characters or more
-        self._name_openers = tuple({*lexicon.org_patterns.category_nouns, *(v for v in self.move_verbs if len(v) > 1),
-                                    *(t.word for t in lexicon.triggers.triggers if t.object == "destination")})
+        # move verbs and departure words whose object is the destination (加盟, 跳槽): 跳槽至X
+        self._movers = tuple({*(v for v in self.move_verbs if len(v) > 1),
+                              *(t.word for t in lexicon.triggers.triggers if t.object == "destination")})
+        self._name_openers = tuple({*lexicon.org_patterns.category_nouns, *self._movers})
         patterns = lexicon.org_patterns
         self._kind_of_noun = {g.noun: g.kind for g in patterns.group_nouns}
         # what may stand right before a Latin name of an organization: what it is (芯片企业, 竞争对手),
@@ -72,7 +74,7 @@ class OrgFinder:
             # 投资机构启衡资本, 转签橙果互娱: a category noun or a move verb is not part of the name,
             # nor the 至 or 到 after a move verb (加盟至长青资本)
             if start < end_of_stem and (text.endswith(self._name_openers, floor, start) or (
-                    text[start - 1] in "至到" and text.endswith(self._name_openers, 0, start - 1))):
+                    text[start - 1] in "至到" and text.endswith(self._movers, 0, start - 1))):
                 break
             if char in _MEASURES and start - 2 >= floor and text[start - 2].isdigit():
                 break  # 全部5只基金: a count, not a name
