@@ -1,5 +1,6 @@
 """Running articles through the pipeline: one article or chunk at a time in this process
-(`process_item`, `iter_chunk`, `process_items`), and in worker processes that each build their own pipeline once (`WorkerPool`).
+(`process_item`, `iter_chunk`, `process_items`), and in worker processes that each build their own
+pipeline once (`WorkerPool`).
 
 Workers are not forked from the parent: the pipeline holds native libraries (the OpenCC
 converter among them) whose locks do not survive a fork of a process that has used them —

@@ -59,6 +59,8 @@ class SentenceAnalyzer:
         self.name_prefixes = self.descriptors + list(lexicon.org_patterns.former_prefixes)
         # words that say what kind of organization follows (球队, 零售商, 国企), never part of its name
         self.category_nouns = tuple(lexicon.org_patterns.category_nouns)
+        # former-affiliation markers (原, 前, 曾任): what the model may read into the start of a name
+        self.former_marks = tuple(lexicon.triggers.former_markers)
         self.complete_suffixes = [s.suffix for s in lexicon.org_patterns.suffixes if not s.descriptive]
         self.kind_nouns = frozenset(lexicon.org_patterns.category_nouns) | frozenset(self.descriptors) \
             | frozenset(g.noun for g in lexicon.org_patterns.group_nouns)
@@ -135,7 +137,7 @@ class SentenceAnalyzer:
         orgs += self.orgs.latin_after_kind(text, taken + [(m.start, m.end) for m in orgs] + state.suspect)
         shape = self.orgs.by_shape(text, taken + [(m.start, m.end) for m in orgs] + state.suspect)
         shape = model_merge.trim_shape_orgs(shape, words, text, self.org_suffixes, self.lx.org_patterns.unit_suffixes,
-                                            self.kind_nouns, self.complete_suffixes)
+                                            self.kind_nouns, self.complete_suffixes, self.former_marks)
         state.orgs = self._units_of_orgs(text, self._drop_category_descriptions(text, orgs + shape))
         if words:
             state.orgs += model_merge.proper_noun_with_suffix(text, words, self.suffix_at, ents.mentions + state.orgs)
@@ -337,8 +339,9 @@ class SentenceAnalyzer:
 
     def step_persons(self, text: str, ents: SentenceEntities, state: StepState) -> None:
         # a role noun before a transliterated name is no part of it (外援贾马尔·威廉姆斯)
-        roles = [(h.start, h.end) for h in self.lx.role_index.hits(text)]
-        people = self.persons.transliterated(text, state.blocked + roles)
+        # posts and role nouns (成员, 员工, 高管, 外援) introduce a name and are never part of one
+        roles = [Mention(h.start, h.end, h.surface, "ROLE", "persons.role_noun.v1") for h in self.lx.role_index.hits(text)]
+        people = self.persons.transliterated(text, state.blocked + [(r.start, r.end) for r in roles])
         people += [m for m in self.persons.latin_names(text, state.blocked)
                    if not overlaps((m.start, m.end), [(p.start, p.end) for p in people])]
         blocked_people = state.blocked + [(m.start, m.end) for m in people]
@@ -351,8 +354,6 @@ class SentenceAnalyzer:
             people, dropped = model_merge.veto_persons(people, words, ents.of("TITLE"), self.is_word)
             ents.reject(dropped)
             # posts and role nouns (成员, 员工, 高管) both introduce a name
-            roles = [Mention(h.start, h.end, h.surface, "ROLE", "persons.role_noun.v1")
-                     for h in self.lx.role_index.hits(text)]
             people += model_merge.model_persons(text, words, ents.mentions + people, ents.of("TITLE") + roles,
                                                 ents.of("TRIGGER"), self.right_cues, self.persons.agrees_with_surnames,
                                                 self.lx.name_cues.honorifics, self.surnames)

@@ -200,8 +200,8 @@ class LacTagger:
         than the transitions' largest column spread (plus a rounding margin) below its row's best
         cannot be any tag's best predecessor; LAC's transitions span under half a point, so in most
         rows only the best tag is in reach, and it is every tag's best predecessor: the full
-        maximum over all predecessors is taken only for the rows with more than one in reach. Backward, each predecessor is found again from
-        the kept scores, only along the chosen path.
+        maximum over all predecessors is taken only for the rows with more than one in reach.
+        Backward, each predecessor is found again from the kept scores, only along the chosen path.
         """
         width, rows, _ = emissions.shape
         active = (lengths[None, :] > np.arange(width)[:, None]).sum(axis=1).tolist()  # rows going at t

@@ -62,8 +62,6 @@ def _not_in_name(word: ModelWord) -> bool:
 _QUOTED = re.compile(r"[“「『\"]([^”」』\"，。,]{1,12})[”」』\"]")
 # the model's labels of words that may open a name with it (社会|民主党, 新|进步党)
 _NAME_WORDS = frozenset({"n", "nz", "a", "an", "b", "vn", "nw", "j"})
-# former-affiliation markers the model reads into a name (原澜沧重工集团), never part of it
-_FORMER = ("原", "前", "曾")
 # a name with no punctuation or space inside: the model's word is one name, not a clause
 _NAME_ONLY = re.compile(r"[\u4e00-\u9fffA-Za-z0-9·&]+")
 
@@ -131,14 +129,15 @@ def veto_gazetteer(orgs: list[Mention], words: Sequence[ModelWord], org_suffixes
 
 
 def _extends_name(org: Mention, longer: ModelWord, text: str, suffixes: Sequence[str],
-                  unit_suffixes: Sequence[str], nouns: Sequence[str], complete_suffixes: Sequence[str]) -> bool:
+                  unit_suffixes: Sequence[str], nouns: Sequence[str], complete_suffixes: Sequence[str],
+                  former: Sequence[str]) -> bool:
     """Whether the model's longer organization is the same name made whole: at most four characters
     more on the left (泰和, 北原, 赤焰电子), holding no category noun (中超球队|赤城火焰俱乐部); on the right only
     after a descriptive suffix (赤焰电子|竞技俱乐部, not 江州大学|生命科学学院) and up to an
     organization's suffix, never a unit's (华川银行|零售金融部)."""
     left, right = text[longer.start:org.start], text[org.end:longer.end]
     if len(left) > 4 or any(noun in left for noun in nouns) or left.endswith(tuple(complete_suffixes)) \
-            or left.startswith(_FORMER):
+            or left.startswith(tuple(former)):
         return False  # 北辰大学|物理学院: a whole name before is the organization of a unit; 原|澜沧重工集团
     if right:
         if org.text.endswith(tuple(complete_suffixes)):
@@ -152,17 +151,18 @@ def _extends_name(org: Mention, longer: ModelWord, text: str, suffixes: Sequence
 
 def trim_shape_orgs(orgs: list[Mention], words: Sequence[ModelWord], text: str, suffixes: Sequence[str] = (),
                     unit_suffixes: Sequence[str] = (), nouns: Sequence[str] = (),
-                    complete_suffixes: Sequence[str] = ()) -> list[Mention]:
+                    complete_suffixes: Sequence[str] = (), former: Sequence[str] = ()) -> list[Mention]:
     """Rule 2: 中超球队滨海联队 → 滨海联队 where the model's organization ends with the name; and
     泰和|人寿保险股份有限公司, 北原|铁骑足球俱乐部, 赤焰电子|竞技俱乐部 → the model's whole name where
     the suffix finder stopped at a character that often ends a name on the left (和, 原) or at a
-    shorter suffix, and the model reads one organization over it."""
+    shorter suffix, and the model reads one organization over it. `former`: former-affiliation markers
+    (原, 前), never the start of a name the model's word makes whole (原|澜沧重工集团)."""
     out = []
     for org in orgs:
         longer = next((w for w in words if w.label == "ORG" and w.start <= org.start and org.end <= w.end
                        and w.end - w.start > org.end - org.start and _NAME_ONLY.fullmatch(w.text)), None)
         if longer is not None and not _extends_name(org, longer, text, suffixes, unit_suffixes, nouns,
-                                                    complete_suffixes):
+                                                    complete_suffixes, former):
             longer = None
         if org.source == "orgs.suffix_shape.v1":
             # 许嘉宁今日通过经纪公司: a day or a preposition the model reads inside is no part of a name
@@ -299,11 +299,12 @@ def model_persons(text: str, words: Sequence[ModelWord], taken: list[Mention], t
     after, or a post right before and a clear right edge (punctuation or a cue such as 也, 已, 宣布).
     A surname with an honorific (黄先生, 欧阳女士) is no name of its own: it refers back to a person
     named in full, which the article's short forms resolve."""
+    honorific_endings = tuple(honorifics)
     found = []
     for word in words:
         if word.label != "PER" or len(word.text) < 2 or word.text.isascii():
             continue  # Latin names are the rules' (the model calls words such as Tech names)
-        if word.text.endswith(tuple(honorifics)) and any(
+        if word.text.endswith(honorific_endings) and any(
                 word.text.endswith(h) and word.text[:-len(h)] in surnames for h in honorifics):
             continue
         if any(m.start < word.end and word.start < m.end for m in taken):
